@@ -1,0 +1,32 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AdminTokenVerifier, Clock, Log, Telemetry } from '../app/ports.js';
+import type { Settings } from '../app/settings.js';
+import { DynamoDeviceStore } from './dynamodb/device-store.js';
+import { DynamoReadingStore } from './dynamodb/reading-store.js';
+import type { TableNames } from './dynamodb/tables.js';
+import type { ApiDeps } from './http/routes.js';
+
+export interface RuntimeParts {
+  db: DynamoDBDocumentClient;
+  tables: TableNames;
+  admin: AdminTokenVerifier;
+  settings: Settings;
+  log: Log;
+  telemetry: Telemetry;
+  clock?: Clock;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Wires the use cases to DynamoDB: the one place every edge (Lambda, local stack, server) builds its dependencies. */
+export function createApiDeps(parts: RuntimeParts): ApiDeps {
+  return {
+    devices: new DynamoDeviceStore(parts.db, parts.tables.devices),
+    readings: new DynamoReadingStore(parts.db, parts.tables.readings),
+    admin: parts.admin,
+    clock: parts.clock ?? systemClock,
+    settings: parts.settings,
+    log: parts.log,
+    telemetry: parts.telemetry,
+  };
+}

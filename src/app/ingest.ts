@@ -1,0 +1,118 @@
+import { ApiError, type ErrorDetail } from '../domain/errors.js';
+import { judgeReading, readingKey, type IngestEnvelope, type Reading } from '../domain/reading.js';
+import { formatUtc } from '../domain/time.js';
+import { forEachLimited } from './concurrency.js';
+import type { Clock, DeviceSnapshot, DeviceStore, Log, ReadingStore, Telemetry } from './ports.js';
+import type { Settings } from './settings.js';
+
+export interface IngestDeps {
+  devices: DeviceStore;
+  readings: ReadingStore;
+  clock: Clock;
+  settings: Settings;
+  log: Log;
+  telemetry: Telemetry;
+  /** Alert evaluation of the batch's new readings, in ts order (the alerts use case plugs in here). */
+  afterStore?: (device: DeviceSnapshot, stored: readonly StoredForEvaluation[], receivedAtMs: number) => Promise<void>;
+}
+
+export interface StoredForEvaluation {
+  reading: Reading;
+  tsMs: number;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; errors: ErrorDetail[] }[];
+}
+
+/** Writes in flight per batch: enough to hide latency, few enough to stay polite to the table. */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * Store a device's batch. Each reading is judged on its own; a reading's
+ * identity makes every write idempotent, so a retried or concurrent batch is
+ * stored once and counted as duplicates.
+ */
+export async function ingestBatch(deps: IngestDeps, device: DeviceSnapshot, envelope: IngestEnvelope): Promise<IngestResult> {
+  if (envelope.deviceId !== device.deviceId) {
+    throw new ApiError('forbidden', `this key belongs to device ${device.deviceId}, not ${envelope.deviceId}`);
+  }
+  const nowMs = deps.clock.now();
+  const receivedAt = formatUtc(nowMs);
+  const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
+
+  const valid: { reading: Reading; tsMs: number }[] = [];
+  const seen = new Set<string>();
+  envelope.readings.forEach((raw, index) => {
+    const verdict = judgeReading(raw, { nowMs, retentionDays: deps.settings.retentionDays });
+    if (!verdict.ok) {
+      result.rejected.push({ index, errors: verdict.errors });
+      return;
+    }
+    const key = readingKey(verdict.reading);
+    if (seen.has(key)) {
+      result.duplicates++; // the same reading twice in one batch
+      return;
+    }
+    seen.add(key);
+    valid.push({ reading: verdict.reading, tsMs: verdict.tsMs });
+  });
+
+  const stored: StoredForEvaluation[] = [];
+  const duplicates: StoredForEvaluation[] = [];
+  try {
+    await forEachLimited(valid, WRITE_CONCURRENCY, async (item) => {
+      const expiresAt = Math.floor(item.tsMs / 1000) + deps.settings.retentionDays * 86_400;
+      if (await deps.readings.put(device.deviceId, item.reading, receivedAt, expiresAt)) stored.push(item);
+      else duplicates.push(item);
+    });
+  } catch (error) {
+    deps.log.error('storing a batch failed; the device will retry it', { deviceId: device.deviceId, error });
+    throw new ApiError('unavailable', 'the store is unavailable; retry the batch (readings already stored count as duplicates)', [], { 'retry-after': '1' });
+  }
+  result.accepted = stored.length;
+  result.duplicates += duplicates.length;
+
+  await deps.devices.recordContact(device.deviceId, receivedAt, await latestCandidate(deps, device, stored, duplicates));
+  if (deps.afterStore && stored.length > 0) {
+    await deps.afterStore(device, [...stored].sort((a, b) => a.tsMs - b.tsMs), nowMs);
+  }
+
+  deps.telemetry.count('ReadingsAccepted', result.accepted);
+  deps.telemetry.count('ReadingsDuplicate', result.duplicates);
+  deps.telemetry.count('ReadingsRejected', result.rejected.length);
+  deps.telemetry.count('BatchSize', envelope.readings.length);
+  for (const item of stored) deps.telemetry.measure('IngestLag', 'Milliseconds', Math.max(0, nowMs - item.tsMs));
+  if (result.rejected.length > 0) {
+    deps.log.warn('readings rejected', { deviceId: device.deviceId, rejected: result.rejected.slice(0, 10) });
+  }
+  return result;
+}
+
+/**
+ * The newest reading of the batch, if newer than the device's `latest`.
+ * A duplicate can be the newest when an earlier attempt stored it but died
+ * before updating `latest`; then the stored version (the first one stands) is used.
+ */
+async function latestCandidate(
+  deps: IngestDeps,
+  device: DeviceSnapshot,
+  stored: readonly StoredForEvaluation[],
+  duplicates: readonly StoredForEvaluation[],
+): Promise<Reading | undefined> {
+  const newest = (items: readonly StoredForEvaluation[]) =>
+    items.reduce<StoredForEvaluation | undefined>((best, item) => (best === undefined || item.tsMs > best.tsMs ? item : best), undefined);
+  const newStored = newest(stored);
+  const newDuplicate = newest(duplicates);
+  const currentMs = device.latest ? Date.parse(device.latest.ts) : -Infinity;
+  if (newDuplicate && newDuplicate.tsMs > currentMs && (!newStored || newDuplicate.tsMs > newStored.tsMs)) {
+    const first = await deps.readings.get(device.deviceId, readingKey(newDuplicate.reading));
+    if (first) {
+      const { receivedAt: _receivedAt, ...reading } = first;
+      return reading;
+    }
+  }
+  return newStored && newStored.tsMs > currentMs ? newStored.reading : undefined;
+}

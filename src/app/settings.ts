@@ -1,0 +1,101 @@
+import * as v from 'valibot';
+import { issuesToDetails } from '../domain/issues.js';
+import {
+  DEFAULT_THRESHOLDS,
+  mergeThresholds,
+  thresholdProblems,
+  ThresholdsOverrideSchema,
+  type Thresholds,
+} from '../domain/thresholds.js';
+
+/**
+ * Deployment settings, parsed and validated in one place. Lambda, the local
+ * stack and the servers all receive them the same way: environment variables
+ * (Terraform sets them from one map).
+ */
+export interface Settings {
+  retentionDays: number;
+  publicRead: boolean;
+  /** Deployment-wide thresholds (contract defaults, then THRESHOLDS, then OFFLINE_AFTER_SECONDS). */
+  thresholds: Thresholds;
+  notificationLanguage: 'en' | 'fr';
+  /** 0 turns reminders off. */
+  reminderMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads an integer variable, collecting a clear problem instead of throwing. */
+export function intSetting(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    return fallback;
+  }
+  return value;
+}
+
+export function boolSetting(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  problems.push(`${name} must be true or false (got ${JSON.stringify(env[name])})`);
+  return fallback;
+}
+
+export function requiredSetting(env: Env, name: string, problems: string[]): string {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    problems.push(`${name} is required`);
+    return '';
+  }
+  return raw;
+}
+
+function thresholdsSetting(env: Env, problems: string[]): Thresholds {
+  let base = { ...DEFAULT_THRESHOLDS };
+  const offline = intSetting(env, 'OFFLINE_AFTER_SECONDS', DEFAULT_THRESHOLDS.offlineAfterSeconds, 1, 7 * 24 * 3600, problems);
+  base = { ...base, offlineAfterSeconds: offline };
+  const raw = env.THRESHOLDS?.trim();
+  if (!raw) return base;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    problems.push('THRESHOLDS must be JSON of the thresholds object, e.g. {"co2":{"warning":1200}}');
+    return base;
+  }
+  const parsed = v.safeParse(ThresholdsOverrideSchema, json);
+  if (!parsed.success) {
+    for (const d of issuesToDetails(parsed.issues, 'THRESHOLDS')) problems.push(`${d.path}: ${d.message}`);
+    return base;
+  }
+  const merged = mergeThresholds(base, parsed.output);
+  for (const d of thresholdProblems(merged, 'THRESHOLDS')) problems.push(`${d.path}: ${d.message}`);
+  return merged;
+}
+
+export function parseSettings(env: Env): Settings {
+  const problems: string[] = [];
+  const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
+  if (language !== 'en' && language !== 'fr') problems.push(`NOTIFICATION_LANGUAGE must be en or fr (got ${JSON.stringify(env.NOTIFICATION_LANGUAGE)})`);
+  const settings: Settings = {
+    retentionDays: intSetting(env, 'RETENTION_DAYS', 90, 1, 3650, problems),
+    publicRead: boolSetting(env, 'PUBLIC_READ', false, problems),
+    thresholds: thresholdsSetting(env, problems),
+    notificationLanguage: language === 'fr' ? 'fr' : 'en',
+    reminderMinutes: intSetting(env, 'REMINDER_MINUTES', 30, 0, 7 * 24 * 60, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}

@@ -1,0 +1,57 @@
+import * as v from 'valibot';
+import type { ErrorDetail } from './errors.js';
+
+/** Alert thresholds: the one place their defaults live (contract, "Alerts"). */
+export interface Thresholds {
+  co2: { warning: number; critical: number; clear: number };
+  heat: { critical: number; risePerMinute: number; clear: number };
+  smoke: { critical: number; clear: number };
+  offlineAfterSeconds: number;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
+  co2: { warning: 1000, critical: 5000, clear: 900 },
+  heat: { critical: 57, risePerMinute: 8.3, clear: 50 },
+  smoke: { critical: 0.35, clear: 0.3 },
+  offlineAfterSeconds: 600,
+});
+
+const finite = (min: number, max: number) =>
+  v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(min, `must be >= ${min}`), v.maxValue(max, `must be <= ${max}`));
+
+/** Any subset of the thresholds object; unknown keys are errors (a typo must not be ignored). */
+export const ThresholdsOverrideSchema = v.strictObject(
+  {
+    co2: v.optional(
+      v.strictObject({ warning: v.optional(finite(0, 100000)), critical: v.optional(finite(0, 100000)), clear: v.optional(finite(0, 100000)) }),
+    ),
+    heat: v.optional(
+      v.strictObject({ critical: v.optional(finite(-55, 150)), risePerMinute: v.optional(finite(0.1, 100)), clear: v.optional(finite(-55, 150)) }),
+    ),
+    smoke: v.optional(v.strictObject({ critical: v.optional(finite(0, 1)), clear: v.optional(finite(0, 1)) })),
+    offlineAfterSeconds: v.optional(v.pipe(finite(60, 7 * 24 * 3600), v.integer('must be a whole number of seconds'))),
+  },
+  'must be a thresholds object',
+);
+
+export type ThresholdsOverride = v.InferOutput<typeof ThresholdsOverrideSchema>;
+
+/** The override with its defaults filled in from `base`. */
+export function mergeThresholds(base: Readonly<Thresholds>, override: ThresholdsOverride | undefined): Thresholds {
+  return {
+    co2: { ...base.co2, ...override?.co2 },
+    heat: { ...base.heat, ...override?.heat },
+    smoke: { ...base.smoke, ...override?.smoke },
+    offlineAfterSeconds: override?.offlineAfterSeconds ?? base.offlineAfterSeconds,
+  };
+}
+
+/** A clear level must stay below its raise level; warning must not exceed critical. */
+export function thresholdProblems(t: Thresholds, prefix = 'thresholds'): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  if (!(t.co2.clear < t.co2.warning)) problems.push({ path: `${prefix}.co2.clear`, message: `must be below co2.warning (${t.co2.warning})` });
+  if (!(t.co2.warning <= t.co2.critical)) problems.push({ path: `${prefix}.co2.warning`, message: `must not exceed co2.critical (${t.co2.critical})` });
+  if (!(t.heat.clear < t.heat.critical)) problems.push({ path: `${prefix}.heat.clear`, message: `must be below heat.critical (${t.heat.critical})` });
+  if (!(t.smoke.clear < t.smoke.critical)) problems.push({ path: `${prefix}.smoke.clear`, message: `must be below smoke.critical (${t.smoke.critical})` });
+  return problems;
+}

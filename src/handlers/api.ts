@@ -1,0 +1,8 @@
+import { createApi } from '../adapters/http/api.js';
+import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
+import { managementRoutes } from '../adapters/http/routes.js';
+import { awsRuntime } from './aws-runtime.js';
+
+/** Every route but ingest: devices, readings, alerts, health. */
+const runtime = awsRuntime('api', { adminToken: true });
+export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

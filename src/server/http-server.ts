@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError } from '../domain/errors.js';
+import type { Log } from '../app/ports.js';
+import { errorResponse } from '../adapters/http/responses.js';
+import type { HttpRequest, HttpResponse } from '../adapters/http/types.js';
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  /** Bodies larger than this are answered 413 without being buffered. */
+  maxBodyBytes: number;
+  /** Whole-request limit (slow clients). */
+  requestTimeoutMs?: number;
+  /** How long shutdown waits for requests in flight before cutting connections. */
+  shutdownGraceMs?: number;
+  log: Log;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  /** Stop accepting, finish what is in flight, then close every connection. */
+  close(): Promise<void>;
+}
+
+type Handle = (request: HttpRequest, sourceIp: string) => Promise<HttpResponse>;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 0 && !req.headers['content-length'] && !req.headers['transfer-encoding'] ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toRequest(req: IncomingMessage, body: Buffer | undefined, requestId: string): HttpRequest {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const query: Record<string, string> = {};
+  // Repeated parameters are joined with commas, as API Gateway does.
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query, headers, body, requestId };
+}
+
+function send(res: ServerResponse, response: HttpResponse, close: boolean): void {
+  const headers: Record<string, string> = { ...response.headers };
+  if (close) headers.connection = 'close';
+  const body = response.body === undefined ? undefined : Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body, 'utf8');
+  if (body) headers['content-length'] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+/**
+ * The Node edge shared by the local stack and the server variant: a small,
+ * strict HTTP/1.1 server (body limit, timeouts, graceful shutdown, one JSON
+ * access log line a request; headers and bodies are never logged).
+ */
+export async function startHttpServer(handle: Handle, options: HttpServerOptions): Promise<RunningHttpServer> {
+  let inFlight = 0;
+  let closing = false;
+  let idle: (() => void) | undefined;
+  const server = createServer(
+    { requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      inFlight++;
+      const started = performance.now();
+      const requestId = randomUUID();
+      let status = 500;
+      const done = () => {
+        options.log.info('request', { method: req.method, path: req.url?.split('?')[0], status, durationMs: Math.round(performance.now() - started), requestId });
+        if (--inFlight === 0 && idle) idle();
+      };
+      res.once('close', done);
+      readBody(req, options.maxBodyBytes)
+        .then(async (body) => {
+          const response = await handle(toRequest(req, body, requestId), req.socket.remoteAddress ?? '');
+          status = response.status;
+          send(res, response, closing);
+        })
+        .catch((error: unknown) => {
+          const apiError =
+            error instanceof BodyTooLarge
+              ? new ApiError('payload_too_large', `the body must be at most ${options.maxBodyBytes} bytes`)
+              : new ApiError('internal', 'internal error; it has been logged');
+          if (!(error instanceof BodyTooLarge)) options.log.error('request failed', { error, requestId });
+          status = apiError.status;
+          const response = errorResponse(apiError);
+          response.headers['x-request-id'] = requestId;
+          // The rest of an oversized body is not read: close the connection after answering.
+          if (!res.headersSent) send(res, response, true);
+          else res.destroy();
+        });
+    },
+  );
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: async () => {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (idle = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 10_000).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Context } from 'aws-lambda';
+import { eventFromRequest } from '../adapters/http/lambda-event.js';
+import type { HttpLambdaHandler } from '../adapters/http/lambda-handler.js';
+import type { HttpRequest, HttpResponse } from '../adapters/http/types.js';
+
+export interface LambdaHandlers {
+  ingest: HttpLambdaHandler;
+  api: HttpLambdaHandler;
+}
+
+function localContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '0',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Route a request to the same Lambda handler API Gateway would call (ingest
+ * for POST /v1/readings, api for the rest) through a payload 2.0 event, and
+ * turn the result back into a response.
+ */
+export function dispatchToLambdas(handlers: LambdaHandlers): (request: HttpRequest, sourceIp: string) => Promise<HttpResponse> {
+  return async (request, sourceIp) => {
+    const isIngest = request.method === 'POST' && request.path === '/v1/readings';
+    const name = isIngest ? 'ingest' : 'api';
+    const result = await handlers[name](eventFromRequest(request, sourceIp, Date.now()), localContext(name, request.requestId));
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
+    return {
+      status: result.statusCode ?? 200,
+      headers,
+      ...(result.body === undefined ? {} : { body: result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body }),
+    };
+  };
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { createApi } from '../adapters/http/api.js';
+import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
+import { ingestRoutes, managementRoutes, type ApiDeps } from '../adapters/http/routes.js';
+import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
+import { createApiDeps } from '../adapters/compose.js';
+import { createLocalClients } from '../adapters/dynamodb/client.js';
+import { ensureTables } from '../adapters/dynamodb/create-tables.js';
+import { tableNamesForPrefix } from '../adapters/dynamodb/tables.js';
+import { localAdminToken } from '../adapters/local/admin-token-file.js';
+import { lockDataDir } from '../adapters/local/data-dir-lock.js';
+import { startDynalite } from '../adapters/local/dynalite.js';
+import { createObservability } from '../adapters/observability/powertools.js';
+import { StaticAdminToken } from '../adapters/static-admin-token.js';
+import { ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
+import type { Clock } from '../app/ports.js';
+import { dispatchToLambdas } from './lambda-dispatch.js';
+import { startHttpServer } from './http-server.js';
+
+export interface LocalConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminTokenFromEnv: string | undefined;
+  settings: Settings;
+}
+
+/** The local stack's environment, validated with every problem named at once. */
+export function localConfigFromEnv(env: Readonly<Record<string, string | undefined>>): LocalConfig {
+  const problems: string[] = [];
+  const port = intSetting(env, 'PORT', 3000, 0, 65535, problems);
+  let settings: Settings | undefined;
+  try {
+    settings = parseSettings(env);
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
+    else throw error;
+  }
+  if (problems.length > 0 || !settings) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR?.trim() || '.data'),
+    adminTokenFromEnv: env.ADMIN_TOKEN,
+    settings,
+  };
+}
+
+export interface LocalStack {
+  url: string;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  deps: ApiDeps;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole API on this machine: dynalite persisted under DATA_DIR, the same
+ * Lambda handlers behind the Node HTTP edge.
+ */
+export async function startLocalStack(config: LocalConfig, options: { clock?: Clock } = {}): Promise<LocalStack> {
+  const unlock = lockDataDir(config.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [unlock];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const store = await startDynalite(config.dataDir);
+    cleanups.push(() => store.close());
+    const { base, db } = createLocalClients(store.endpoint);
+    cleanups.push(() => base.destroy());
+    const tables = tableNamesForPrefix('local');
+    await ensureTables(base, tables);
+    const admin = localAdminToken(config.dataDir, config.adminTokenFromEnv);
+    const obs = createObservability('local');
+    const deps = createApiDeps({
+      db,
+      tables,
+      admin: new StaticAdminToken(admin.token),
+      settings: config.settings,
+      log: obs.logger,
+      telemetry: obs.telemetry,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const handlers = {
+      ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
+      api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+    };
+    const server = await startHttpServer(dispatchToLambdas(handlers), {
+      port: config.port,
+      host: config.host,
+      maxBodyBytes: MAX_BODY_BYTES,
+      log: obs.logger,
+    });
+    // The server stops first, so requests in flight finish against an open store.
+    cleanups.push(() => server.close());
+    return { url: server.url, adminToken: admin.token, adminTokenGenerated: admin.generated, deps, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
