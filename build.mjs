@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import yazl from 'yazl';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const dist = join(root, 'dist');
+// DIST_DIR lets a test build a second copy side by side (reproducibility check).
+const dist = process.env.DIST_DIR ? join(process.env.DIST_DIR) : join(root, 'dist');
 
 /** Lambda functions: name -> entry point. */
 export const lambdas = {

@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make dev` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+MODE ?= serverless
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help install build dev start test test-unit lint typecheck tf-check plan apply destroy device docs bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## install npm dependencies (npm ci) when package-lock.json changed
+
+build: install ## bundle the Lambda zips, the local stack and the device agent into dist/
+	node build.mjs
+
+dev: build ## run the whole API locally (dynalite under .data/) with one simulated board
+	node scripts/dev.mjs
+
+start: dev
+
+lint: install ## eslint
+	npx eslint .
+
+typecheck: install ## tsc --noEmit (strict)
+	npx tsc --noEmit
+
+test-unit: build ## vitest: unit, storage (dynalite and DynamoDB Local), HTTP, bundles, device, drift
+	node scripts/run-vitest.mjs
+
+tf-check: build ## offline Terraform checks: fmt, validate, terraform test
+	bash scripts/tf.sh check
+
+test: lint typecheck test-unit tf-check ## everything CI runs
+	@echo "make test: all checks passed"
+
+plan: build ## terraform plan (MODE=serverless|vpc, TFVARS=... to override the example)
+	bash scripts/tf.sh plan
+
+apply: build ## terraform apply
+	bash scripts/tf.sh apply
+
+destroy: ## terraform destroy
+	bash scripts/tf.sh destroy
+
+device: install ## bundle the BeagleBone agent into dist/device/agent.mjs
+	node device/build.mjs
+
+docs: install ## regenerate docs/openapi.json from the valibot schemas
+	node build.mjs docs
+
+clean: ## remove build output (not .data)
+	rm -rf dist coverage test-artifacts
