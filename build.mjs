@@ -5,9 +5,9 @@
 // Terraform's source_code_hash only changes when the code does.
 import { build } from 'esbuild';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import yazl from 'yazl';
 
@@ -77,13 +77,23 @@ async function bundleLocalServer() {
   });
 }
 
+/** docs/openapi.json, derived from the valibot schemas (src/docs/openapi.ts). */
+async function writeApiDocs() {
+  const out = join(dist, 'docs-gen', 'openapi.mjs');
+  await build({ entryPoints: [join(root, 'src/docs/openapi.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  const { openApiDocument } = await import(`${pathToFileURL(out).href}?t=${Date.now()}`);
+  await mkdir(join(root, 'docs'), { recursive: true });
+  await writeFile(join(root, 'docs', 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
+  console.log('docs/openapi.json');
+}
+
 function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 async function main() {
   const only = process.argv.slice(2);
-  const want = (part) => only.length === 0 || only.includes(part);
+  const want = (part) => (only.length === 0 && part !== 'docs') || only.includes(part);
   await mkdir(dist, { recursive: true });
   if (want('lambda')) {
     for (const [name, entry] of Object.entries(lambdas)) {
@@ -96,6 +106,7 @@ async function main() {
     await bundleLocalServer();
     console.log('dist/server/local.mjs');
   }
+  if (want('docs')) await writeApiDocs();
   if (want('device') && existsSync(join(root, 'device', 'build.mjs'))) {
     const result = spawnSync(process.execPath, [join(root, 'device', 'build.mjs')], { stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);

@@ -1,23 +1,12 @@
-import { deviceStatus, type DeviceStatus } from '../domain/device.js';
-import type { Reading } from '../domain/reading.js';
-import { mergeThresholds, type ThresholdsOverride } from '../domain/thresholds.js';
+import type * as v from 'valibot';
+import { deviceStatus } from '../domain/device.js';
+import type { DeviceViewSchema } from '../domain/responses.js';
+import { mergeThresholds } from '../domain/thresholds.js';
 import type { DeviceSnapshot } from './ports.js';
 import type { Settings } from './settings.js';
 
-/** A device as the API shows it. */
-export interface DeviceView {
-  deviceId: string;
-  name: string | null;
-  location: string | null;
-  createdAt: string;
-  lastSeenAt: string | null;
-  status: DeviceStatus;
-  latest: Reading | null;
-  activeAlerts: number;
-  /** The device's own overrides (the deployment's values apply to the rest). */
-  thresholds: ThresholdsOverride;
-  revoked: boolean;
-}
+/** A device as the API shows it (shape: DeviceViewSchema). */
+export type DeviceView = v.InferOutput<typeof DeviceViewSchema>;
 
 export function deviceView(device: DeviceSnapshot, settings: Settings, nowMs: number): DeviceView {
   const offlineAfter = mergeThresholds(settings.thresholds, device.thresholds).offlineAfterSeconds;

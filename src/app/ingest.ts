@@ -21,6 +21,7 @@ export interface StoredForEvaluation {
   tsMs: number;
 }
 
+/** Shape: IngestResultSchema. */
 export interface IngestResult {
   accepted: number;
   duplicates: number;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { DeviceListSchema, DeviceViewSchema, ErrorSchema, IssuedKeySchema } from '../../src/domain/responses.js';
 import { isoNow, startTestStack, type TestStack } from '../helpers/local-stack.js';
 
 let t: TestStack;
@@ -22,6 +24,7 @@ describe('health and routing', () => {
     const missing = await t.api.request('GET', '/v2/nothing');
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'not_found' });
+    v.parse(ErrorSchema, missing.body);
     const wrong = await t.api.request('PUT', '/v1/devices');
     expect(wrong.status).toBe(405);
     expect(errorCode(wrong.body)).toBe('method_not_allowed');
@@ -37,8 +40,10 @@ describe('device registration', () => {
     expect(answer.status).toBe(201);
     expect(answer.body.deviceId).toBe('reg-1');
     expect(answer.body.key).toMatch(/^dk\.reg-1\.[A-Za-z0-9_-]{43}$/);
+    v.parse(IssuedKeySchema, answer.body);
     const got = await t.api.request('GET', '/v1/devices/reg-1');
     expect(got.status).toBe(200);
+    v.parse(DeviceViewSchema, got.body);
     expect(got.body).toMatchObject({
       deviceId: 'reg-1',
       name: 'Salle 101',
@@ -123,6 +128,7 @@ describe('device management', () => {
     await t.api.registerDevice('list-1', { name: 'One' });
     const answer = await t.api.request('GET', '/v1/devices');
     expect(answer.status).toBe(200);
+    v.parse(DeviceListSchema, answer.body);
     const one = answer.body.items.find((d: { deviceId: string }) => d.deviceId === 'list-1');
     expect(Object.keys(one).sort()).toEqual(
       ['activeAlerts', 'createdAt', 'deviceId', 'lastSeenAt', 'latest', 'location', 'name', 'revoked', 'status', 'thresholds'].sort(),

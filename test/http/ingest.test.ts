@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { ErrorSchema, IngestResultSchema, StoredReadingSchema } from '../../src/domain/responses.js';
 import { isoNow, startTestStack, type TestStack } from '../helpers/local-stack.js';
 
 let t: TestStack;
@@ -22,7 +24,9 @@ describe('POST /v1/readings', () => {
     ]);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, errors: [{ path: 'co2', message: 'must be <= 100000' }] }] });
+    v.parse(IngestResultSchema, answer.body);
     const stored = await t.api.allReadings('ing-1');
+    for (const r of stored) v.parse(StoredReadingSchema, r);
     expect(stored).toHaveLength(2);
     const full = stored.find((r) => r.id === '01JDX3V8R6T0');
     expect(full).toEqual({
@@ -157,6 +161,7 @@ describe('POST /v1/readings', () => {
       const answer = await t.api.request('POST', '/v1/readings', { token: key, rawBody });
       expect(answer.status).toBe(status);
       expect(answer.body.error.code).toBe(code);
+      v.parse(ErrorSchema, answer.body);
       await expectNothingStored();
     });
 

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `make dev`: the local stack in the foreground, with what a newcomer needs
+// printed once it listens (URL, admin token, a copy-paste curl), and one
+// simulated board posting to it when the device agent is built.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const env = { ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
+const children = [];
+
+const stack = spawn(process.execPath, ['--enable-source-maps', 'dist/server/local.mjs'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+children.push(stack);
+let announced = false;
+stack.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+  if (match && !announced) {
+    announced = true;
+    onListening(match[1]).catch((error) => console.error('dev: could not start the simulated board:', error.message));
+  }
+});
+stack.on('exit', (code) => {
+  for (const child of children) if (child !== stack && child.exitCode === null) child.kill('SIGTERM');
+  process.exit(code ?? 1);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  });
+}
+
+function adminToken() {
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
+  return readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+}
+
+async function onListening(url) {
+  const token = adminToken();
+  const now = new Date().toISOString();
+  console.log(`
+  ┌─ Fire & CO2 monitoring: local stack ───────────────────────────────
+  │ API        ${url}
+  │ Dashboard  ${url}/
+  │ Admin token ${token}
+  │ Data       ${dataDir}   (Ctrl-C stops; data stays)
+  └────────────────────────────────────────────────────────────────────
+  Register a board and post a reading (copy-paste):
+
+  KEY=$(curl -s -X POST ${url}/v1/devices -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' \\
+    -d '{"deviceId":"my-board","name":"My room"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).key')
+  curl -s -X POST ${url}/v1/readings -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
+    -d '{"deviceId":"my-board","readings":[{"ts":"${now}","co2":812,"temperature":22.4}]}'
+  curl -s ${url}/v1/devices/my-board/readings -H "Authorization: Bearer ${token}"
+`);
+  await startSimulatedBoard(url, token);
+}
+
+/** One simulated board (device agent, scenario from SIM_SCENARIO, default normal) posting to the local stack. */
+async function startSimulatedBoard(url, token) {
+  const agent = resolve('dist/device/agent.mjs');
+  if (process.env.SIM_BOARD === '0') return;
+  if (!existsSync(agent)) {
+    console.log('  (no simulated board: dist/device/agent.mjs is not built)');
+    return;
+  }
+  const deviceId = 'sim-board-1';
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let answer = await fetch(`${url}/v1/devices`, { method: 'POST', headers, body: JSON.stringify({ deviceId, name: 'Simulated board', location: 'make dev' }) });
+  // Registered on an earlier run: its key is not kept, so issue a new one.
+  if (answer.status === 409) answer = await fetch(`${url}/v1/devices/${deviceId}/keys`, { method: 'POST', headers });
+  if (answer.status !== 201) throw new Error(`registering ${deviceId}: HTTP ${answer.status}`);
+  const { key } = await answer.json();
+  const boardDir = join(dataDir, 'sim-board');
+  mkdirSync(boardDir, { recursive: true });
+  const configPath = join(boardDir, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify(
+      {
+        apiUrl: url,
+        deviceId,
+        deviceKey: key,
+        queueDir: join(boardDir, 'queue'),
+        sampleIntervalSeconds: 5,
+        uploadIntervalSeconds: 5,
+        sensors: [{ type: 'simulated', scenario: process.env.SIM_SCENARIO ?? 'normal' }],
+      },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
+  const board = spawn(process.execPath, [agent, '--config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(board);
+  console.log(`  Simulated board ${deviceId} posts every 5 s (SIM_SCENARIO=normal|co2-rise|fire; SIM_BOARD=0 turns it off)\n`);
+}

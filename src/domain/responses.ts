@@ -1,0 +1,71 @@
+import * as v from 'valibot';
+import { DeviceIdSchema } from './device-id.js';
+import { errorStatus } from './errors.js';
+import { ReadingIdSchema } from './reading.js';
+import { ThresholdsOverrideSchema } from './thresholds.js';
+
+/**
+ * The API's response shapes. The published OpenAPI document is derived from
+ * these, and the HTTP tests check real answers against them, so the document
+ * cannot drift from what the API sends.
+ */
+const Utc = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/), v.description('UTC with milliseconds'));
+
+export const ErrorSchema = v.strictObject({
+  error: v.strictObject({
+    code: v.picklist(Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]]),
+    message: v.string(),
+    details: v.optional(v.array(v.strictObject({ path: v.string(), message: v.string() }))),
+  }),
+});
+
+export const StoredReadingSchema = v.strictObject({
+  id: v.optional(ReadingIdSchema),
+  ts: Utc,
+  co2: v.optional(v.number()),
+  temperature: v.optional(v.number()),
+  humidity: v.optional(v.number()),
+  smoke: v.optional(v.number()),
+  flame: v.optional(v.boolean()),
+  receivedAt: Utc,
+});
+
+export const LatestReadingSchema = v.omit(StoredReadingSchema, ['receivedAt']);
+
+export const DeviceViewSchema = v.strictObject({
+  deviceId: DeviceIdSchema,
+  name: v.nullable(v.string()),
+  location: v.nullable(v.string()),
+  createdAt: Utc,
+  lastSeenAt: v.pipe(v.nullable(Utc), v.description("Server time of the device's last accepted post")),
+  status: v.picklist(['online', 'offline', 'never_seen']),
+  latest: v.pipe(v.nullable(LatestReadingSchema), v.description('The reading with the newest ts (not the last received)')),
+  activeAlerts: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  thresholds: v.pipe(ThresholdsOverrideSchema, v.description("The device's own overrides; the deployment's values apply to the rest")),
+  revoked: v.boolean(),
+});
+
+export const DeviceListSchema = v.strictObject({ items: v.array(DeviceViewSchema) });
+
+export const IssuedKeySchema = v.strictObject({
+  deviceId: DeviceIdSchema,
+  key: v.pipe(v.string(), v.description('The device key, shown once. Only its hash is stored.')),
+});
+
+export const IngestResultSchema = v.strictObject({
+  accepted: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  duplicates: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  rejected: v.array(
+    v.strictObject({
+      index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      errors: v.array(v.strictObject({ path: v.string(), message: v.string() })),
+    }),
+  ),
+});
+
+export const ReadingsPageSchema = v.strictObject({
+  items: v.array(StoredReadingSchema),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Absent on the last page'))),
+});
+
+export const HealthSchema = v.strictObject({ status: v.literal('ok') });
