@@ -19,6 +19,7 @@ const dist = process.env.DIST_DIR ? join(process.env.DIST_DIR) : join(root, 'dis
 export const lambdas = {
   api: 'src/handlers/api.ts',
   ingest: 'src/handlers/ingest.ts',
+  sweep: 'src/handlers/sweep.ts',
 };
 
 // The AWS SDK's ESM build needs `require` for a few Node built-ins.

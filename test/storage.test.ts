@@ -5,6 +5,7 @@ import { ensureTables } from '../src/adapters/dynamodb/create-tables.js';
 import { DynamoDeviceStore } from '../src/adapters/dynamodb/device-store.js';
 import { DynamoReadingStore } from '../src/adapters/dynamodb/reading-store.js';
 import { tableNamesForPrefix, type TableNames } from '../src/adapters/dynamodb/tables.js';
+import { emptyAlertState } from '../src/domain/alerts/types.js';
 import type { DeviceRecord } from '../src/domain/device.js';
 import type { Reading } from '../src/domain/reading.js';
 import { formatUtc } from '../src/domain/time.js';
@@ -59,7 +60,7 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(await devices.create(device('d-create'))).toBe(true);
       expect(await devices.create(device('d-create', { name: 'other' }))).toBe(false);
       const got = await devices.get('d-create');
-      expect(got).toEqual({ ...device('d-create'), activeAlerts: 0 });
+      expect(got).toEqual({ ...device('d-create'), activeAlerts: 0, alertState: emptyAlertState() });
       expect(await devices.get('nobody')).toBeUndefined();
     });
 

@@ -1,6 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AdminTokenVerifier, Clock, Log, Telemetry } from '../app/ports.js';
+import type { AdminTokenVerifier, Clock, Log, Notifier, Telemetry } from '../app/ports.js';
 import type { Settings } from '../app/settings.js';
+import { DynamoAlertStateStore } from './dynamodb/alert-state-store.js';
+import { DynamoAlertStore } from './dynamodb/alert-store.js';
 import { DynamoDeviceStore } from './dynamodb/device-store.js';
 import { DynamoReadingStore } from './dynamodb/reading-store.js';
 import type { TableNames } from './dynamodb/tables.js';
@@ -13,6 +16,7 @@ export interface RuntimeParts {
   settings: Settings;
   log: Log;
   telemetry: Telemetry;
+  notifier: Notifier;
   clock?: Clock;
 }
 
@@ -28,5 +32,10 @@ export function createApiDeps(parts: RuntimeParts): ApiDeps {
     settings: parts.settings,
     log: parts.log,
     telemetry: parts.telemetry,
+    alertStates: new DynamoAlertStateStore(parts.db, parts.tables.devices),
+    alerts: new DynamoAlertStore(parts.db, parts.tables.alerts),
+    notifier: parts.notifier,
+    newAlertId: () => `al_${randomBytes(12).toString('base64url')}`,
+    instanceId: randomUUID(),
   };
 }

@@ -2,18 +2,12 @@ import { ApiError, type ErrorDetail } from '../domain/errors.js';
 import { judgeReading, readingKey, type IngestEnvelope, type Reading } from '../domain/reading.js';
 import { formatUtc } from '../domain/time.js';
 import { forEachLimited } from './concurrency.js';
-import type { Clock, DeviceSnapshot, DeviceStore, Log, ReadingStore, Telemetry } from './ports.js';
-import type { Settings } from './settings.js';
+import type { AlertDeps } from './alerts/deps.js';
+import { evaluateAfterPost } from './alerts/evaluate.js';
+import type { DeviceSnapshot, ReadingStore } from './ports.js';
 
-export interface IngestDeps {
-  devices: DeviceStore;
+export interface IngestDeps extends AlertDeps {
   readings: ReadingStore;
-  clock: Clock;
-  settings: Settings;
-  log: Log;
-  telemetry: Telemetry;
-  /** Alert evaluation of the batch's new readings, in ts order (the alerts use case plugs in here). */
-  afterStore?: (device: DeviceSnapshot, stored: readonly StoredForEvaluation[], receivedAtMs: number) => Promise<void>;
 }
 
 export interface StoredForEvaluation {
@@ -77,9 +71,9 @@ export async function ingestBatch(deps: IngestDeps, device: DeviceSnapshot, enve
   result.duplicates += duplicates.length;
 
   await deps.devices.recordContact(device.deviceId, receivedAt, await latestCandidate(deps, device, stored, duplicates));
-  if (deps.afterStore && stored.length > 0) {
-    await deps.afterStore(device, [...stored].sort((a, b) => a.tsMs - b.tsMs), nowMs);
-  }
+  // Every valid post is evaluated, even when all its readings were duplicates: it ends an offline alert,
+  // and a reading stored by an attempt that died before evaluating it is evaluated now.
+  await evaluateAfterPost(deps, device, [...stored, ...(await unevaluatedDuplicates(deps, device, duplicates))], nowMs);
 
   deps.telemetry.count('ReadingsAccepted', result.accepted);
   deps.telemetry.count('ReadingsDuplicate', result.duplicates);
@@ -90,6 +84,20 @@ export async function ingestBatch(deps: IngestDeps, device: DeviceSnapshot, enve
     deps.log.warn('readings rejected', { deviceId: device.deviceId, rejected: result.rejected.slice(0, 10) });
   }
   return result;
+}
+
+/** Duplicates newer than what the alert state has evaluated, as first stored (the first one stands). */
+async function unevaluatedDuplicates(deps: IngestDeps, device: DeviceSnapshot, duplicates: readonly StoredForEvaluation[]): Promise<StoredForEvaluation[]> {
+  const evaluatedTs = device.alertState.evaluatedTs;
+  const candidates = duplicates.filter((d) => evaluatedTs === null || d.reading.ts > evaluatedTs);
+  const found: StoredForEvaluation[] = [];
+  for (const candidate of candidates) {
+    const first = await deps.readings.get(device.deviceId, readingKey(candidate.reading));
+    if (!first) continue;
+    const { receivedAt: _receivedAt, ...reading } = first;
+    found.push({ reading, tsMs: Date.parse(reading.ts) });
+  }
+  return found;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Alert, AlertKind, AlertState, PendingNotification, Severity, Transition } from '../domain/alerts/types.js';
 import type { DeviceRecord } from '../domain/device.js';
 import type { Reading } from '../domain/reading.js';
 import type { ThresholdsOverride } from '../domain/thresholds.js';
@@ -11,9 +12,10 @@ export interface Clock {
 
 export type StoredReading = Reading & { receivedAt: string };
 
-/** A device and what the alert state says about it. */
+/** A device with its alert state, as one consistent read returns them. */
 export interface DeviceSnapshot extends DeviceRecord {
   activeAlerts: number;
+  alertState: AlertState;
 }
 
 export interface DevicePatch {
@@ -79,3 +81,60 @@ export interface Telemetry {
 }
 
 export const silentTelemetry: Telemetry = { count() {}, measure() {} };
+
+/** The per-device alert state item: every change is a conditional write on its version. */
+export interface AlertStateStore {
+  read(deviceId: string): Promise<AlertState>;
+  /**
+   * Write `next` if the stored version is still `expectedVersion`, adding the
+   * `queued` outbox entries; false when another writer got there first.
+   */
+  commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[]): Promise<boolean>;
+  /** Take an outbox entry for delivery; false when it is gone or another process holds it. */
+  claim(deviceId: string, seq: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** Give an entry back after a failed delivery (counted in `attempts`). */
+  release(deviceId: string, seq: string, owner: string): Promise<void>;
+  /** Remove a delivered entry. */
+  complete(deviceId: string, seq: string, owner: string): Promise<void>;
+}
+
+export interface AlertQuery {
+  status: 'active' | 'resolved' | 'all';
+  deviceId?: string;
+  limit: number;
+  /** raisedKey of the last item of the previous page. */
+  before?: string;
+}
+
+export interface AlertPage {
+  items: Alert[];
+  lastKey?: string;
+}
+
+/** The alerts table: one record per alert, listed newest first. */
+export interface AlertStore {
+  /** Reflect an outbox entry in the alert's record; idempotent. */
+  record(entry: PendingNotification, expiresAtSeconds: number): Promise<void>;
+  get(alertId: string): Promise<Alert | undefined>;
+  acknowledge(alertId: string, at: string): Promise<Alert | undefined>;
+  list(query: AlertQuery): Promise<AlertPage>;
+}
+
+/** A transition as it goes out: the contract's notification fields plus the SMS text. */
+export interface OutgoingNotification {
+  transition: Transition;
+  alertId: string;
+  deviceId: string;
+  kind: AlertKind;
+  severity: Severity;
+  value: number | boolean;
+  threshold: number | boolean;
+  at: string;
+  subject: string;
+  message: string;
+  sms: string;
+}
+
+export interface Notifier {
+  publish(notification: OutgoingNotification): Promise<void>;
+}

@@ -4,5 +4,5 @@ import { managementRoutes } from '../adapters/http/routes.js';
 import { awsRuntime } from './aws-runtime.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
-const runtime = awsRuntime('api', { adminToken: true });
+const runtime = awsRuntime('api', { adminToken: true, publishes: false });
 export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

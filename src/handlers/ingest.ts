@@ -4,5 +4,5 @@ import { ingestRoutes } from '../adapters/http/routes.js';
 import { awsRuntime } from './aws-runtime.js';
 
 /** POST /v1/readings: device keys only, so no admin token is read here. */
-const runtime = awsRuntime('ingest', { adminToken: false });
+const runtime = awsRuntime('ingest', { adminToken: false, publishes: true });
 export const handler = httpLambdaHandler(createApi(ingestRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

@@ -13,7 +13,9 @@ import { startDynalite } from '../adapters/local/dynalite.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
-import type { Clock } from '../app/ports.js';
+import type { Clock, Notifier } from '../app/ports.js';
+import { sweep } from '../app/alerts/sweep.js';
+import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { dispatchToLambdas } from './lambda-dispatch.js';
 import { startHttpServer } from './http-server.js';
 
@@ -23,12 +25,15 @@ export interface LocalConfig {
   dataDir: string;
   adminTokenFromEnv: string | undefined;
   settings: Settings;
+  /** How often the offline / reminder / pending-notification sweep runs. */
+  sweepIntervalSeconds: number;
 }
 
 /** The local stack's environment, validated with every problem named at once. */
 export function localConfigFromEnv(env: Readonly<Record<string, string | undefined>>): LocalConfig {
   const problems: string[] = [];
   const port = intSetting(env, 'PORT', 3000, 0, 65535, problems);
+  const sweepIntervalSeconds = intSetting(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 3600, problems);
   let settings: Settings | undefined;
   try {
     settings = parseSettings(env);
@@ -43,6 +48,7 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     dataDir: resolve(env.DATA_DIR?.trim() || '.data'),
     adminTokenFromEnv: env.ADMIN_TOKEN,
     settings,
+    sweepIntervalSeconds,
   };
 }
 
@@ -54,11 +60,36 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** Runs `task` every `intervalMs`, never two at once; `stop` waits for a run in progress. */
+export function startSweepTimer(task: () => Promise<void>, intervalMs: number, log: { error(message: string, extra: Record<string, unknown>): void }) {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = task()
+      .catch((error: unknown) => log.error('sweep failed; the next one retries', { error }))
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /**
  * The whole API on this machine: dynalite persisted under DATA_DIR, the same
  * Lambda handlers behind the Node HTTP edge.
  */
-export async function startLocalStack(config: LocalConfig, options: { clock?: Clock } = {}): Promise<LocalStack> {
+export interface LocalStackOptions {
+  clock?: Clock;
+  /** Tests wrap the file notifier (e.g. to make it fail N times). */
+  wrapNotifier?: (notifier: Notifier) => Notifier;
+  /** Print each notification line (the contract's local sink); tests turn it off. */
+  printNotifications?: boolean;
+}
+
+export async function startLocalStack(config: LocalConfig, options: LocalStackOptions = {}): Promise<LocalStack> {
   const unlock = lockDataDir(config.dataDir);
   const cleanups: (() => Promise<void> | void)[] = [unlock];
   const stop = async () => {
@@ -73,7 +104,9 @@ export async function startLocalStack(config: LocalConfig, options: { clock?: Cl
     await ensureTables(base, tables);
     const admin = localAdminToken(config.dataDir, config.adminTokenFromEnv);
     const obs = createObservability('local');
+    const fileNotifier = new FileNotifier(config.dataDir, options.printNotifications === false ? () => undefined : undefined);
     const deps = createApiDeps({
+      notifier: options.wrapNotifier ? options.wrapNotifier(fileNotifier) : fileNotifier,
       db,
       tables,
       admin: new StaticAdminToken(admin.token),
@@ -94,6 +127,8 @@ export async function startLocalStack(config: LocalConfig, options: { clock?: Cl
     });
     // The server stops first, so requests in flight finish against an open store.
     cleanups.push(() => server.close());
+    const sweeper = startSweepTimer(() => sweep(deps).then(() => undefined), config.sweepIntervalSeconds * 1000, obs.logger);
+    cleanups.push(() => sweeper.stop());
     return { url: server.url, adminToken: admin.token, adminTokenGenerated: admin.generated, deps, stop };
   } catch (error) {
     await stop();

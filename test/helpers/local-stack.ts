@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../src/app/ports.js';
+import type { Clock, Notifier } from '../../src/app/ports.js';
 import { localConfigFromEnv, startLocalStack, type LocalStack } from '../../src/server/local-stack.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -84,10 +84,17 @@ export interface TestStack {
 }
 
 /** The real local stack in this process, on a free loopback port, with its own DATA_DIR. */
-export async function startTestStack(env: Record<string, string> = {}, options: { clock?: Clock; dataDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { clock?: Clock; dataDir?: string; wrapNotifier?: (n: Notifier) => Notifier } = {},
+): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fire-co2-'));
   const config = localConfigFromEnv({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN, ...env });
-  const stack = await startLocalStack(config, options.clock ? { clock: options.clock } : {});
+  const stack = await startLocalStack(config, {
+    printNotifications: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.wrapNotifier ? { wrapNotifier: options.wrapNotifier } : {}),
+  });
   return {
     stack,
     api: new ApiClient(stack.url, stack.adminToken),

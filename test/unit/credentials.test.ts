@@ -3,6 +3,7 @@ import { deviceIdOfKey, hashSecret, newAdminToken, newDeviceKey, secretMatchesHa
 import { authenticate, requireAdmin, requireDevice, requireReader, type Principal } from '../../src/app/auth.js';
 import type { DeviceSnapshot, DeviceStore } from '../../src/app/ports.js';
 import { ApiError } from '../../src/domain/errors.js';
+import { emptyAlertState } from '../../src/domain/alerts/types.js';
 
 describe('device keys', () => {
   it('name their device and carry 256 random bits', () => {
@@ -37,7 +38,7 @@ describe('authentication', () => {
   const key = newDeviceKey('dev-1');
   const snapshot: DeviceSnapshot = {
     deviceId: 'dev-1', name: null, location: null, thresholds: {}, createdAt: '', keyHash: hashSecret(key),
-    revokedAt: null, lastSeenAt: null, latest: null, activeAlerts: 0,
+    revokedAt: null, lastSeenAt: null, latest: null, activeAlerts: 0, alertState: emptyAlertState(),
   };
   const devices = { get: async (id: string) => (id === 'dev-1' ? snapshot : undefined) } as unknown as DeviceStore;
   const admin = { verify: async (t: string) => t === 'the-admin-token-123' };

@@ -3,11 +3,11 @@ import type { DeviceRecord } from '../../domain/device.js';
 import type { Reading } from '../../domain/reading.js';
 import type { ThresholdsOverride } from '../../domain/thresholds.js';
 import type { DevicePatch, DeviceSnapshot, DeviceStore } from '../../app/ports.js';
+import { ALERT_STATE_SK, alertStateFromItem } from './alert-state-store.js';
 import { isConditionalCheckFailed } from './client.js';
 
-/** Sort key of the device record; alert-state items beside it use `alert#<kind>`. */
+/** Sort key of the device record; its alert state sits beside it (ALERT_STATE_SK). */
 export const DEVICE_SK = 'device';
-export const ALERT_STATE_PREFIX = 'alert#';
 
 type Item = Record<string, unknown>;
 
@@ -25,12 +25,12 @@ function toRecord(item: Item): DeviceRecord {
   };
 }
 
-/** Group a device's items (record + alert states) into a snapshot. */
+/** Group a device's items (record + alert state) into a snapshot. */
 function snapshot(items: Item[]): DeviceSnapshot | undefined {
   const record = items.find((i) => i.sk === DEVICE_SK);
   if (!record) return undefined;
-  const activeAlerts = items.filter((i) => typeof i.sk === 'string' && i.sk.startsWith(ALERT_STATE_PREFIX) && i.status === 'active').length;
-  return { ...toRecord(record), activeAlerts };
+  const alertState = alertStateFromItem(items.find((i) => i.sk === ALERT_STATE_SK));
+  return { ...toRecord(record), activeAlerts: Object.keys(alertState.active).length, alertState };
 }
 
 export class DynamoDeviceStore implements DeviceStore {

@@ -1,6 +1,7 @@
 import { authenticate, requireAdmin, requireDevice, requireReader, type AuthDeps } from '../../app/auth.js';
 import { getDevice, listDevices, registerDevice, revokeDevice, rotateDeviceKey, updateDevice, type DeviceDeps } from '../../app/devices.js';
 import { ingestBatch, type IngestDeps } from '../../app/ingest.js';
+import { acknowledgeAlert, listAlerts } from '../../app/alerts/queries.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
 import { IngestEnvelopeSchema } from '../../domain/reading.js';
@@ -25,7 +26,7 @@ export function ingestRoutes(deps: ApiDeps): Route[] {
   ];
 }
 
-/** Every other route of the contract: health, devices, readings. */
+/** Every other route of the contract: health, devices, readings, alerts. */
 export function managementRoutes(deps: ApiDeps): Route[] {
   const admin = async (authorization: string | undefined) => requireAdmin(await authenticate(authorization, deps));
   const reader = async (authorization: string | undefined) => requireReader(await authenticate(authorization, deps), deps.settings.publicRead);
@@ -87,6 +88,22 @@ export function managementRoutes(deps: ApiDeps): Route[] {
       handler: async (request, params) => {
         await reader(request.headers.authorization);
         return json(200, await listReadings(deps, deviceIdParam(params), request.query));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/alerts',
+      handler: async (request) => {
+        await reader(request.headers.authorization);
+        return json(200, await listAlerts(deps, request.query));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/alerts/{alertId}/ack',
+      handler: async (request, params) => {
+        await admin(request.headers.authorization);
+        return json(200, await acknowledgeAlert(deps, params.alertId ?? ''));
       },
     },
   ];

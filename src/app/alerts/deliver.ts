@@ -1,0 +1,55 @@
+import { renderNotification, type DeviceLabel } from '../../domain/alerts/messages.js';
+import type { AlertState } from '../../domain/alerts/types.js';
+import type { AlertDeps } from './deps.js';
+
+/** How long a delivery may take before another process may take the entry over. */
+export const CLAIM_MS = 60_000;
+
+export interface DeliveryResult {
+  delivered: number;
+  failed: number;
+  left: number;
+}
+
+/**
+ * Deliver a device's outbox in order: claim an entry, reflect it in the
+ * alert's record, publish it, remove it. A failure leaves the entry (and
+ * those after it) for the next attempt; a process that dies after publishing
+ * and before removing can cause the one duplicate this design allows.
+ */
+export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state?: AlertState): Promise<DeliveryResult> {
+  const current = state ?? (await deps.alertStates.read(device.deviceId));
+  const entries = Object.values(current.pending).sort((a, b) => (a.seq < b.seq ? -1 : 1));
+  const result: DeliveryResult = { delivered: 0, failed: 0, left: entries.length };
+  for (const entry of entries) {
+    const now = deps.clock.now();
+    if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) break; // another process has it: keep order
+    try {
+      const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + deps.settings.retentionDays * 86_400;
+      await deps.alerts.record(entry, expiresAt);
+      const rendered = renderNotification(entry, device, deps.settings.notificationLanguage);
+      await deps.notifier.publish({
+        transition: entry.transition,
+        alertId: entry.alertId,
+        deviceId: entry.deviceId,
+        kind: entry.kind,
+        severity: entry.severity,
+        value: entry.value,
+        threshold: entry.threshold,
+        at: entry.at,
+        ...rendered,
+      });
+    } catch (error) {
+      result.failed++;
+      deps.telemetry.count('NotificationsFailed', 1);
+      deps.log.error('notification failed; it stays pending and is retried', { deviceId: device.deviceId, alertId: entry.alertId, transition: entry.transition, attempts: (entry.attempts ?? 0) + 1, error });
+      await deps.alertStates.release(device.deviceId, entry.seq, deps.instanceId);
+      break;
+    }
+    await deps.alertStates.complete(device.deviceId, entry.seq, deps.instanceId);
+    result.delivered++;
+    result.left--;
+    deps.telemetry.count('NotificationsPublished', 1);
+  }
+  return result;
+}

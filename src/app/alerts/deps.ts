@@ -1,0 +1,16 @@
+import type { AlertStateStore, AlertStore, Clock, DeviceStore, Log, Notifier, Telemetry } from '../ports.js';
+import type { Settings } from '../settings.js';
+
+export interface AlertDeps {
+  devices: DeviceStore;
+  alertStates: AlertStateStore;
+  alerts: AlertStore;
+  notifier: Notifier;
+  clock: Clock;
+  settings: Settings;
+  log: Log;
+  telemetry: Telemetry;
+  newAlertId: () => string;
+  /** Names this process in outbox claims. */
+  instanceId: string;
+}

@@ -1,0 +1,78 @@
+import { raiseOffline, remind } from '../../domain/alerts/lifecycle.js';
+import { mergeThresholds } from '../../domain/thresholds.js';
+import { formatUtc } from '../../domain/time.js';
+import { forEachLimited } from '../concurrency.js';
+import type { DeviceSnapshot } from '../ports.js';
+import { commitAlertChange } from './commit.js';
+import type { AlertDeps } from './deps.js';
+import { deliverPending } from './deliver.js';
+
+export interface SweepReport {
+  devices: number;
+  offline: number;
+  raised: number;
+  reminders: number;
+  delivered: number;
+  failed: number;
+  pending: number;
+  /** Age in seconds of the oldest notification still pending (0 when none). */
+  oldestPendingSeconds: number;
+}
+
+/**
+ * The scheduled sweep (EventBridge in AWS, a timer locally and on servers):
+ * raise `offline` for boards silent too long, send reminders, and deliver
+ * whatever is pending. Every change is a conditional write, so two sweeps
+ * running at once, or a sweep racing an ingest, change nothing twice.
+ */
+export async function sweep(deps: AlertDeps): Promise<SweepReport> {
+  const nowMs = deps.clock.now();
+  const devices = await deps.devices.list();
+  const report: SweepReport = { devices: devices.length, offline: 0, raised: 0, reminders: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
+  await forEachLimited(devices, 8, async (device) => {
+    try {
+      await sweepDevice(deps, device, nowMs, report);
+    } catch (error) {
+      deps.log.error('sweeping a device failed; the next sweep retries', { deviceId: device.deviceId, error });
+    }
+  });
+  deps.telemetry.count('OfflineDevices', report.offline);
+  deps.telemetry.count('PendingNotifications', report.pending);
+  deps.telemetry.measure('OldestPendingNotificationAge', 'Seconds', report.oldestPendingSeconds);
+  deps.telemetry.count('SweepRuns', 1);
+  return report;
+}
+
+async function sweepDevice(deps: AlertDeps, device: DeviceSnapshot, nowMs: number, report: SweepReport): Promise<void> {
+  const thresholds = mergeThresholds(deps.settings.thresholds, device.thresholds);
+  let state = device.alertState;
+  // Never-seen and revoked boards never go offline.
+  if (device.lastSeenAt !== null && device.revokedAt === null) {
+    const silenceSeconds = Math.round((nowMs - Date.parse(device.lastSeenAt)) / 1000);
+    if (silenceSeconds > thresholds.offlineAfterSeconds && !state.active.offline) {
+      const evaluation = await commitAlertChange(deps, device.deviceId, state, (current) => {
+        // Re-check against the freshest state: a post may have arrived since the scan.
+        if (current.active.offline) return { state: current, changed: false, queued: [] };
+        return raiseOffline(current, { deviceId: device.deviceId, serverNow: formatUtc(nowMs), silenceSeconds, offlineAfterSeconds: thresholds.offlineAfterSeconds, newId: deps.newAlertId });
+      });
+      report.raised += evaluation.queued.length;
+      state = evaluation.state;
+    }
+  }
+  const reminded = await commitAlertChange(deps, device.deviceId, state, (current) =>
+    remind(current, { deviceId: device.deviceId, nowMs, reminderMinutes: deps.settings.reminderMinutes }),
+  );
+  report.reminders += reminded.queued.length;
+  state = reminded.state;
+  if (state.active.offline) report.offline++;
+  if (Object.keys(state.pending).length > 0) {
+    const delivery = await deliverPending(deps, device);
+    report.delivered += delivery.delivered;
+    report.failed += delivery.failed;
+    report.pending += delivery.left;
+    if (delivery.left > 0) {
+      const oldest = Object.values(state.pending).reduce((min, p) => Math.min(min, Date.parse(p.at)), nowMs);
+      report.oldestPendingSeconds = Math.max(report.oldestPendingSeconds, Math.round((nowMs - oldest) / 1000));
+    }
+  }
+}
