@@ -10,7 +10,7 @@ describe('the published API document', () => {
 
   it('describes every route of the contract', () => {
     const paths = Object.keys((openApiDocument() as { paths: Record<string, unknown> }).paths);
-    for (const path of ['/healthz', '/v1/devices', '/v1/devices/{deviceId}', '/v1/devices/{deviceId}/keys', '/v1/devices/{deviceId}/readings', '/v1/readings']) {
+    for (const path of ['/healthz', '/v1/devices', '/v1/devices/{deviceId}', '/v1/devices/{deviceId}/keys', '/v1/devices/{deviceId}/readings', '/v1/readings', '/v1/alerts', '/v1/alerts/{alertId}/ack']) {
       expect(paths).toContain(path);
     }
   });

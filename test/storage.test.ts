@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createLocalClients, type DynamoClients } from '../src/adapters/dynamodb/client.js';
 import { ensureTables } from '../src/adapters/dynamodb/create-tables.js';
+import { DynamoAlertStateStore } from '../src/adapters/dynamodb/alert-state-store.js';
+import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store.js';
 import { DynamoDeviceStore } from '../src/adapters/dynamodb/device-store.js';
+import { evaluatePost } from '../src/domain/alerts/lifecycle.js';
+import { DEFAULT_THRESHOLDS } from '../src/domain/thresholds.js';
 import { DynamoReadingStore } from '../src/adapters/dynamodb/reading-store.js';
 import { tableNamesForPrefix, type TableNames } from '../src/adapters/dynamodb/tables.js';
 import { emptyAlertState } from '../src/domain/alerts/types.js';
@@ -39,6 +43,8 @@ describe.each(engines)('storage on $name', ({ start }) => {
   let tables: TableNames;
   let devices: DynamoDeviceStore;
   let readings: DynamoReadingStore;
+  let alertStates: DynamoAlertStateStore;
+  let alerts: DynamoAlertStore;
 
   beforeAll(async () => {
     engine = await start();
@@ -48,6 +54,8 @@ describe.each(engines)('storage on $name', ({ start }) => {
     await ensureTables(clients.base, tables); // idempotent
     devices = new DynamoDeviceStore(clients.db, tables.devices);
     readings = new DynamoReadingStore(clients.db, tables.readings);
+    alertStates = new DynamoAlertStateStore(clients.db, tables.devices);
+    alerts = new DynamoAlertStore(clients.db, tables.alerts);
   }, 60_000);
 
   afterAll(async () => {
@@ -174,6 +182,104 @@ describe.each(engines)('storage on $name', ({ start }) => {
       const page = await readings.query(deviceId, { from: at(2), to: at(5), limit: 100 });
       expect(page.items.map((r) => r.temperature)).toEqual([2, 3, 4]);
       expect(page.lastTimeKey).toBeUndefined();
+    });
+  });
+
+  describe('alert state', () => {
+    const fire = (state: Awaited<ReturnType<DynamoAlertStateStore['read']>>, flame: boolean, s: number) =>
+      evaluatePost(state, {
+        deviceId: 'as-1',
+        readings: [{ reading: { ts: new Date(Date.parse('2026-11-29T18:00:00Z') + s * 1000).toISOString(), flame }, tsMs: Date.parse('2026-11-29T18:00:00Z') + s * 1000 }],
+        thresholds: DEFAULT_THRESHOLDS,
+        serverNow: '2026-11-29T18:10:00.000Z',
+        newId: () => `al-${s}`,
+      });
+
+    it('commits only on the version it read: of two writers from the same state, one wins', async () => {
+      const empty = await alertStates.read('as-1');
+      const a = fire(empty, true, 1);
+      const b = fire(empty, true, 2);
+      expect(await alertStates.commit('as-1', empty.version, a.state, a.queued)).toBe(true);
+      expect(await alertStates.commit('as-1', empty.version, b.state, b.queued)).toBe(false);
+      const stored = await alertStates.read('as-1');
+      expect(stored.version).toBe(1);
+      expect(stored.active.fire?.alertId).toBe('al-1');
+      expect(Object.values(stored.pending).map((p) => p.alertId)).toEqual(['al-1']);
+      const resolved = fire(stored, false, 3);
+      const stale = fire(stored, false, 4);
+      expect(await alertStates.commit('as-1', stored.version, resolved.state, resolved.queued)).toBe(true);
+      expect(await alertStates.commit('as-1', stored.version, stale.state, stale.queued)).toBe(false);
+      const after = await alertStates.read('as-1');
+      expect(after.active).toEqual({});
+      // Maps keep no order in DynamoDB: the outbox is ordered by seq.
+      expect(Object.values(after.pending).sort((x, y) => (x.seq < y.seq ? -1 : 1)).map((p) => p.transition)).toEqual(['raised', 'resolved']);
+      expect((await devices.create(device('as-1'))) && (await devices.get('as-1'))?.alertState.version).toBe(2);
+    });
+
+    it('lets one claimant take an outbox entry, keeps it from others until it expires, and removes it for its owner only', async () => {
+      const state = await alertStates.read('as-1');
+      const seq = Object.keys(state.pending)[0] as string;
+      const results = await Promise.all(['p1', 'p2', 'p3', 'p4'].map((owner) => alertStates.claim('as-1', seq, owner, 2_000_000, 1_000_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const owner = ['p1', 'p2', 'p3', 'p4'][results.indexOf(true)] as string;
+      await alertStates.complete('as-1', seq, 'someone-else');
+      expect((await alertStates.read('as-1')).pending[seq]).toBeDefined();
+      expect(await alertStates.claim('as-1', seq, 'late', 3_000_000, 2_500_000)).toBe(true); // the first claim expired
+      await alertStates.complete('as-1', seq, owner); // no longer the owner: nothing happens
+      expect((await alertStates.read('as-1')).pending[seq]).toBeDefined();
+      await alertStates.release('as-1', seq, 'late');
+      const released = (await alertStates.read('as-1')).pending[seq];
+      expect(released?.attempts).toBe(1);
+      expect(released?.claimedBy).toBeUndefined();
+      expect(await alertStates.claim('as-1', seq, 'again', 4_000_000, 3_500_000)).toBe(true);
+      await alertStates.complete('as-1', seq, 'again');
+      expect((await alertStates.read('as-1')).pending[seq]).toBeUndefined();
+      // Claiming a delivered entry fails.
+      expect(await alertStates.claim('as-1', seq, 'x', 5_000_000, 4_500_000)).toBe(false);
+    });
+  });
+
+  describe('alert records', () => {
+    const entry = (transition: 'raised' | 'escalated' | 'resolved', over: Record<string, unknown> = {}) => ({
+      seq: '0', transition, alertId: 'rec-1', deviceId: 'rec-dev', kind: 'co2' as const, severity: 'warning' as const,
+      value: 1200, threshold: 1000, at: '2026-11-29T18:00:00.000Z', raisedAt: '2026-11-29T18:00:00.000Z', ...over,
+    });
+
+    it('are written idempotently from outbox entries and keep an acknowledgement', async () => {
+      await alerts.record(entry('raised'), 1);
+      await alerts.acknowledge('rec-1', '2026-11-29T18:01:00.000Z');
+      await alerts.record(entry('raised', { value: 9 }), 1); // a retried raise changes nothing
+      await alerts.record(entry('escalated', { severity: 'critical', value: 5100, threshold: 5000, at: '2026-11-29T18:02:00.000Z' }), 1);
+      expect(await alerts.get('rec-1')).toEqual({
+        alertId: 'rec-1', deviceId: 'rec-dev', kind: 'co2', severity: 'critical', status: 'active', raisedAt: '2026-11-29T18:00:00.000Z',
+        acknowledgedAt: '2026-11-29T18:01:00.000Z', value: 5100, threshold: 5000,
+      });
+      await alerts.record(entry('resolved', { severity: 'critical', value: 800, threshold: 900, at: '2026-11-29T18:05:00.000Z' }), 99);
+      await alerts.record(entry('resolved', { severity: 'critical', value: 800, threshold: 900, at: '2026-11-29T18:05:00.000Z' }), 99);
+      const resolved = await alerts.get('rec-1');
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-29T18:05:00.000Z', value: 5100 });
+      expect((await alerts.list({ status: 'active', deviceId: 'rec-dev', limit: 10 })).items).toEqual([]);
+      expect((await alerts.list({ status: 'resolved', deviceId: 'rec-dev', limit: 10 })).items.map((a) => a.alertId)).toEqual(['rec-1']);
+      expect(await alerts.acknowledge('nope', 'x')).toBeUndefined();
+    });
+
+    it('list newest first across statuses and page with a key', async () => {
+      for (let i = 0; i < 7; i++) {
+        const at = `2026-11-29T1${i}:00:00.000Z`;
+        await alerts.record(entry('raised', { alertId: `lst-${i}`, deviceId: 'lst-dev', raisedAt: at, at }), 1);
+        if (i % 2 === 0) await alerts.record(entry('resolved', { alertId: `lst-${i}`, deviceId: 'lst-dev', raisedAt: at, at }), 1);
+      }
+      const seen: string[] = [];
+      let before: string | undefined;
+      do {
+        const page = await alerts.list({ status: 'all', deviceId: 'lst-dev', limit: 3, ...(before ? { before } : {}) });
+        seen.push(...page.items.map((a) => a.alertId));
+        before = page.lastKey;
+      } while (before);
+      expect(seen).toEqual(['lst-6', 'lst-5', 'lst-4', 'lst-3', 'lst-2', 'lst-1', 'lst-0']);
+      const active = await alerts.list({ status: 'active', deviceId: 'lst-dev', limit: 2 });
+      expect(active.items.map((a) => a.alertId)).toEqual(['lst-5', 'lst-3']);
+      expect(active.lastKey).toBeDefined();
     });
   });
 });

@@ -3,6 +3,8 @@ import type * as v from 'valibot';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
 import { IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
 import {
+  AlertSchema,
+  AlertsPageSchema,
   DeviceListSchema,
   DeviceViewSchema,
   ErrorSchema,
@@ -55,6 +57,8 @@ export function openApiDocument(): Json {
         IssuedKey: schema(IssuedKeySchema),
         ReadingsPage: schema(ReadingsPageSchema),
         Health: schema(HealthSchema),
+        Alert: schema(AlertSchema),
+        AlertsPage: schema(AlertsPageSchema),
       },
     },
     paths: {
@@ -92,6 +96,27 @@ export function openApiDocument(): Json {
           { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
         ],
         get: { summary: "A device's readings, ascending by ts", security: admin, responses: { 200: { description: 'One page', content: jsonContent('ReadingsPage') }, 400: error('Invalid query or cursor'), 404: error('Unknown device') } },
+      },
+      '/v1/alerts': {
+        get: {
+          summary: 'Alerts, newest first',
+          security: admin,
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
+            { name: 'deviceId', in: 'query', schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: 'One page', content: jsonContent('AlertsPage') }, 400: error('Invalid query or cursor') },
+        },
+      },
+      '/v1/alerts/{alertId}/ack': {
+        parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }],
+        post: {
+          summary: 'Acknowledge: stops reminders, does not resolve (acknowledging again keeps the first time)',
+          security: admin,
+          responses: { 200: { description: 'The alert, acknowledgedAt set', content: jsonContent('Alert') }, 404: error('Unknown alert') },
+        },
       },
       '/v1/readings': {
         post: {

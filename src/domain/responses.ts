@@ -69,3 +69,21 @@ export const ReadingsPageSchema = v.strictObject({
 });
 
 export const HealthSchema = v.strictObject({ status: v.literal('ok') });
+
+export const AlertSchema = v.strictObject({
+  alertId: v.string(),
+  deviceId: DeviceIdSchema,
+  kind: v.picklist(['co2', 'fire', 'heat', 'smoke', 'offline']),
+  severity: v.picklist(['warning', 'critical']),
+  status: v.picklist(['active', 'resolved']),
+  raisedAt: v.pipe(Utc, v.description('Time of the reading that raised it (server time for offline)')),
+  resolvedAt: v.optional(Utc),
+  acknowledgedAt: v.optional(Utc),
+  value: v.pipe(v.union([v.number(), v.boolean()]), v.description('The measured value (°C/min for a rate of rise, true for fire, seconds of silence for offline)')),
+  threshold: v.pipe(v.union([v.number(), v.boolean()]), v.description('The level it crossed')),
+});
+
+export const AlertsPageSchema = v.strictObject({
+  items: v.array(AlertSchema),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Absent on the last page'))),
+});

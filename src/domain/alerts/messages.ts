@@ -90,8 +90,8 @@ export function asciiSubject(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[—–]/g, '-')
     .replace(/°/g, ' deg ')
-    .replace(/[^\x20-\x7e]/g, '')
     .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '')
     .trim();
   return folded.length > 99 ? `${folded.slice(0, 98)}~` : folded;
 }
