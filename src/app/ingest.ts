@@ -75,15 +75,42 @@ export async function ingestBatch(deps: IngestDeps, device: DeviceSnapshot, enve
   // and a reading stored by an attempt that died before evaluating it is evaluated now.
   await evaluateAfterPost(deps, device, [...stored, ...(await unevaluatedDuplicates(deps, device, duplicates))], nowMs);
 
-  deps.telemetry.count('ReadingsAccepted', result.accepted);
-  deps.telemetry.count('ReadingsDuplicate', result.duplicates);
-  deps.telemetry.count('ReadingsRejected', result.rejected.length);
-  deps.telemetry.count('BatchSize', envelope.readings.length);
-  for (const item of stored) deps.telemetry.measure('IngestLag', 'Milliseconds', Math.max(0, nowMs - item.tsMs));
-  if (result.rejected.length > 0) {
-    deps.log.warn('readings rejected', { deviceId: device.deviceId, rejected: result.rejected.slice(0, 10) });
-  }
+  recordTelemetry(deps, device.deviceId, envelope.readings.length, result, stored, nowMs);
   return result;
+}
+
+/** Why a reading was refused, as a small set of metric dimension values. */
+export function rejectionReason(errors: readonly ErrorDetail[]): 'clock' | 'range' | 'shape' {
+  if (errors.some((e) => e.path === 'ts' && /ahead|retention/.test(e.message))) return 'clock';
+  if (errors.some((e) => /must be [<>]=/.test(e.message))) return 'range';
+  return 'shape';
+}
+
+const SERIES_NAMES = { co2: 'CO2', temperature: 'Temperature', humidity: 'Humidity', smoke: 'Smoke' } as const;
+
+function recordTelemetry(deps: IngestDeps, deviceId: string, batchSize: number, result: IngestResult, stored: readonly StoredForEvaluation[], nowMs: number): void {
+  const t = deps.telemetry;
+  t.count('ReadingsAccepted', result.accepted);
+  t.count('ReadingsDuplicate', result.duplicates);
+  t.measure('BatchSize', 'Count', batchSize);
+  const reasons = new Map<string, number>();
+  for (const r of result.rejected) reasons.set(rejectionReason(r.errors), (reasons.get(rejectionReason(r.errors)) ?? 0) + 1);
+  for (const [reason, n] of reasons) t.count('ReadingsRejected', n, { reason });
+  for (const item of stored) t.measure('IngestLag', 'Milliseconds', Math.max(0, nowMs - item.tsMs));
+  if (result.rejected.length > 0) deps.log.warn('readings rejected', { deviceId, rejected: result.rejected.slice(0, 10) });
+  if (deps.settings.deviceSeries === 'off') return;
+  for (const { reading } of stored) {
+    if (deps.settings.deviceSeries === 'logs') {
+      // One line a reading: the fleet dashboard's Logs Insights widgets read these.
+      deps.log.info('reading', { deviceId, ...reading });
+      continue;
+    }
+    for (const [field, name] of Object.entries(SERIES_NAMES) as [keyof typeof SERIES_NAMES, string][]) {
+      const value = reading[field];
+      if (value !== undefined) t.series(name, value, { deviceId });
+    }
+    if (reading.flame !== undefined) t.series('Flame', reading.flame ? 1 : 0, { deviceId });
+  }
 }
 
 /** Duplicates newer than what the alert state has evaluated, as first stored (the first one stands). */

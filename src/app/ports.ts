@@ -78,9 +78,11 @@ export interface Log {
 export interface Telemetry {
   count(name: string, value: number, dimensions?: Readonly<Record<string, string>>): void;
   measure(name: string, unit: 'Milliseconds' | 'Seconds' | 'Count', value: number): void;
+  /** A per-device value (ppm, °C, %...) as its own metric series: costly per device, so only when asked for. */
+  series(name: string, value: number, dimensions: Readonly<Record<string, string>>): void;
 }
 
-export const silentTelemetry: Telemetry = { count() {}, measure() {} };
+export const silentTelemetry: Telemetry = { count() {}, measure() {}, series() {} };
 
 /** The per-device alert state item: every change is a conditional write on its version. */
 export interface AlertStateStore {

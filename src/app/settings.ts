@@ -21,6 +21,12 @@ export interface Settings {
   notificationLanguage: 'en' | 'fr';
   /** 0 turns reminders off. */
   reminderMinutes: number;
+  /**
+   * How per-board values reach CloudWatch: `logs` (one structured log line a
+   * reading, read by Logs Insights widgets: cheap), `metrics` (one custom
+   * metric series per board and measurement: costly for large fleets), `off`.
+   */
+  deviceSeries: 'logs' | 'metrics' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -88,6 +94,8 @@ function thresholdsSetting(env: Env, problems: string[]): Thresholds {
 export function parseSettings(env: Env): Settings {
   const problems: string[] = [];
   const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
+  const deviceSeries = (env.DEVICE_SERIES?.trim() || 'logs').toLowerCase();
+  if (!['logs', 'metrics', 'off'].includes(deviceSeries)) problems.push(`DEVICE_SERIES must be logs, metrics or off (got ${JSON.stringify(env.DEVICE_SERIES)})`);
   if (language !== 'en' && language !== 'fr') problems.push(`NOTIFICATION_LANGUAGE must be en or fr (got ${JSON.stringify(env.NOTIFICATION_LANGUAGE)})`);
   const settings: Settings = {
     retentionDays: intSetting(env, 'RETENTION_DAYS', 90, 1, 3650, problems),
@@ -95,6 +103,7 @@ export function parseSettings(env: Env): Settings {
     thresholds: thresholdsSetting(env, problems),
     notificationLanguage: language === 'fr' ? 'fr' : 'en',
     reminderMinutes: intSetting(env, 'REMINDER_MINUTES', 30, 0, 7 * 24 * 60, problems),
+    deviceSeries: deviceSeries as Settings['deviceSeries'],
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

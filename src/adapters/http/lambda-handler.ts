@@ -14,7 +14,7 @@ export function httpLambdaHandler(app: HttpApp, obs: Pick<Observability, 'logger
   return async (event, context) => {
     const started = performance.now();
     obs.logger.addContext(context);
-    obs.metrics.captureColdStartMetric();
+    obs.metrics.captureColdStartMetric(context.functionName);
     const request = requestFromEvent(event);
     obs.logger.appendKeys({ requestId: request.requestId });
     try {

@@ -35,6 +35,11 @@ export function createObservability(serviceName: string): Observability {
     measure(name, unit, value) {
       metrics.addMetric(name, units[unit], value);
     },
+    series(name, value, dimensions) {
+      const single = metrics.singleMetric();
+      single.addDimensions({ ...dimensions });
+      single.addMetric(name, MetricUnit.NoUnit, value);
+    },
   };
   return { logger, metrics, telemetry };
 }

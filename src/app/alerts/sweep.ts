@@ -48,8 +48,9 @@ async function sweepDevice(deps: AlertDeps, device: DeviceSnapshot, nowMs: numbe
   let state = device.alertState;
   // Never-seen and revoked boards never go offline.
   if (device.lastSeenAt !== null && device.revokedAt === null) {
-    const silenceSeconds = Math.round((nowMs - Date.parse(device.lastSeenAt)) / 1000);
-    if (silenceSeconds > thresholds.offlineAfterSeconds && !state.active.offline) {
+    const silenceMs = nowMs - Date.parse(device.lastSeenAt);
+    const silenceSeconds = Math.round(silenceMs / 1000);
+    if (silenceMs > thresholds.offlineAfterSeconds * 1000 && !state.active.offline) {
       const evaluation = await commitAlertChange(deps, device.deviceId, state, (current) => {
         // Re-check against the freshest state: a post may have arrived since the scan.
         if (current.active.offline) return { state: current, changed: false, queued: [] };
