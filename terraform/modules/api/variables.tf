@@ -1,0 +1,117 @@
+variable "name" {
+  description = "Stack name, prefix of every resource name."
+  type        = string
+}
+
+variable "aws" {
+  description = "Partition, region and account id of the stack, used to build ARNs that are known at plan time."
+  type = object({
+    partition  = string
+    region     = string
+    account_id = string
+  })
+}
+
+variable "enable_http_api" {
+  description = "Create the API Gateway HTTP API and the `api` and `ingest` functions (serverless mode). The `sweep` function and its schedule are always created."
+  type        = bool
+  default     = true
+}
+
+variable "table_arns" {
+  description = "Table ARNs by logical name: readings, devices, alerts (the functions get the names through `environment`)."
+  type = object({
+    readings = string
+    devices  = string
+    alerts   = string
+  })
+}
+
+variable "table_kms_key_arn" {
+  description = "Customer-managed KMS key of the tables, or null when they use the AWS owned key."
+  type        = string
+  default     = null
+}
+
+variable "topic_arn" {
+  description = "ARN of the alerts SNS topic."
+  type        = string
+}
+
+variable "topic_kms_key_arn" {
+  description = "ARN of the alerts topic's customer-managed KMS key."
+  type        = string
+}
+
+variable "admin_token_parameter_name" {
+  description = "Name of the SSM SecureString parameter that holds the admin token (created out of band; only the name is known to Terraform)."
+  type        = string
+}
+
+variable "admin_token_kms_key_arn" {
+  description = "KMS key that encrypts the admin token parameter; null = the account's AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+}
+
+variable "environment" {
+  description = "Environment variables of every function (built in one place by the root module)."
+  type        = map(string)
+}
+
+variable "lambda_dist_dir" {
+  description = "Directory holding api.zip, ingest.zip and sweep.zip (built by `npm run build`)."
+  type        = string
+}
+
+variable "memory_size" {
+  description = "Memory of each function, in MB."
+  type        = number
+  default     = 512
+}
+
+variable "api_timeout_seconds" {
+  description = "Timeout of the `api` and `ingest` functions (API Gateway gives up after 30 s)."
+  type        = number
+  default     = 29
+}
+
+variable "sweep_timeout_seconds" {
+  description = "Timeout of the `sweep` function."
+  type        = number
+  default     = 50
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per function (api, ingest, sweep); an absent or null entry means unreserved."
+  type = object({
+    api    = optional(number)
+    ingest = optional(number)
+    sweep  = optional(number)
+  })
+  default = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function and access log groups, in days."
+  type        = number
+  default     = 30
+}
+
+variable "throttling_burst_limit" {
+  description = "Default route burst limit of the HTTP API stage (requests)."
+  type        = number
+  default     = 100
+}
+
+variable "throttling_rate_limit" {
+  description = "Default route steady-state rate limit of the HTTP API stage (requests per second)."
+  type        = number
+  default     = 50
+}
+
+variable "sweep_schedule" {
+  description = "EventBridge schedule expression of the `sweep` function."
+  type        = string
+  default     = "rate(1 minute)"
+}

@@ -1,0 +1,264 @@
+# Root module, serverless mode, planned offline with the real provider:
+# dummy credentials, no API calls, data sources overridden.
+
+provider "aws" {
+  region                      = "eu-west-3"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { name = "eu-west-3", endpoint = "ec2.eu-west-3.amazonaws.com", description = "Europe (Paris)" }
+}
+
+# The topic's key id is random; give it one at plan time so that the
+# policies that name it are known.
+override_resource {
+  target          = module.alerts.aws_kms_key.alerts
+  override_during = plan
+  values = {
+    arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
+    key_id = "11111111-2222-3333-4444-555555555555"
+  }
+}
+
+variables {
+  name              = "fctest"
+  mode              = "serverless"
+  lambda_dist_dir   = "tests/fixtures/lambda"
+  alert_emails      = ["ops@example.org"]
+  alert_sms_numbers = ["+33612345678"]
+}
+
+run "serverless_defaults" {
+  command = plan
+
+  assert {
+    condition     = length(module.network) == 0 && length(module.server) == 0 && output.network == null
+    error_message = "serverless mode must not create the network or the server variant."
+  }
+
+  assert {
+    condition     = jsonencode(module.api.function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep" })
+    error_message = "serverless mode creates the api, ingest and sweep functions, named <name>-<role>."
+  }
+
+  assert {
+    condition     = jsonencode(output.table_names) == jsonencode({ alerts = "fctest-alerts", devices = "fctest-devices", readings = "fctest-readings" })
+    error_message = "Tables are <name>-readings, <name>-devices, <name>-alerts."
+  }
+
+  assert {
+    condition     = jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fctest-http/access", api = "/aws/lambda/fctest-api", ingest = "/aws/lambda/fctest-ingest", sweep = "/aws/lambda/fctest-sweep" })
+    error_message = "Each function logs to /aws/lambda/<function>, the HTTP API to its access log group."
+  }
+
+  assert {
+    condition     = output.admin_token_parameter_name == "/fctest/admin-token" && output.alerts_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fctest-alerts"
+    error_message = "Admin token parameter defaults to /<name>/admin-token; the topic is <name>-alerts."
+  }
+
+  assert {
+    condition = jsonencode(output.app_environment) == jsonencode({
+      ADMIN_TOKEN_PARAMETER        = "/fctest/admin-token"
+      ALERTS_TABLE                 = "fctest-alerts"
+      ALERTS_TOPIC_ARN             = "arn:aws:sns:eu-west-3:123456789012:fctest-alerts"
+      DEVICES_TABLE                = "fctest-devices"
+      NODE_OPTIONS                 = "--enable-source-maps"
+      NOTIFICATION_LANGUAGE        = "en"
+      OFFLINE_AFTER_SECONDS        = "600"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      POWERTOOLS_METRICS_NAMESPACE = "FireCO2"
+      POWERTOOLS_SERVICE_NAME      = "fctest"
+      PUBLIC_READ                  = "false"
+      READINGS_TABLE               = "fctest-readings"
+      REMINDER_MINUTES             = "30"
+      RETENTION_DAYS               = "90"
+      THRESHOLDS                   = "{}"
+    })
+    error_message = "Unexpected default environment: ${jsonencode(output.app_environment)}"
+  }
+
+  # Statement id => sorted actions, for each function.
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      Notify               = ["sns:Publish"]
+      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadRecentReadings   = ["dynamodb:Query"]
+      StoreReadings        = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
+    })
+    error_message = "ingest policy actions: ${module.api.policies.ingest}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
+      Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
+      Notify               = ["arn:aws:sns:eu-west-3:123456789012:fctest-alerts"]
+      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-ingest:*"]
+      ReadRecentReadings   = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings/index/byTime"]
+      StoreReadings        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
+      TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    })
+    error_message = "ingest policy resources: ${module.api.policies.ingest}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+      AlertItems        = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DecryptAdminToken = ["kms:Decrypt"]
+      Devices           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      ListAlerts        = ["dynamodb:Query"]
+      OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadAdminToken    = ["ssm:GetParameter"]
+      ReadReadings      = ["dynamodb:Query"]
+    })
+    error_message = "api policy actions: ${module.api.policies.api}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+      AlertItems        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
+      DecryptAdminToken = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+      Devices           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
+      ListAlerts        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
+      OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-api:*"]
+      ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]
+      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings/index/byTime"]
+    })
+    error_message = "api policy resources: ${module.api.policies.api}"
+  }
+
+  assert {
+    # The aws/ssm key pattern is only usable through SSM, for this parameter.
+    condition = jsonencode(one([for s in jsondecode(module.api.policies.api).Statement : s.Condition if s.Sid == "DecryptAdminToken"])) == jsonencode({
+      StringEquals = {
+        "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"
+        "kms:ViaService"                      = "ssm.eu-west-3.amazonaws.com"
+      }
+    })
+    error_message = "DecryptAdminToken must be conditioned on kms:ViaService and the parameter's encryption context: ${module.api.policies.api}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.sweep).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+      AlertItems           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      ListAlerts           = ["dynamodb:Query"]
+      Notify               = ["sns:Publish"]
+      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
+    })
+    error_message = "sweep policy actions: ${module.api.policies.sweep}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.sweep).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+      AlertItems           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
+      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
+      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
+      Notify               = ["arn:aws:sns:eu-west-3:123456789012:fctest-alerts"]
+      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-sweep:*"]
+      TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    })
+    error_message = "sweep policy resources: ${module.api.policies.sweep}"
+  }
+
+  assert {
+    # No wildcard action anywhere; no "*" resource; the only wildcards in
+    # resources are a function's own log streams and the aws/ssm key pattern.
+    condition = alltrue(flatten([
+      for fn, doc in module.api.policies : [
+        for s in jsondecode(doc).Statement : concat(
+          [for a in flatten([s.Action]) : !strcontains(a, "*")],
+          [for r in flatten([s.Resource]) : r != "*" && (!strcontains(r, "*") || r == "arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-${fn}:*" || (fn == "api" && r == "arn:aws:kms:eu-west-3:123456789012:key/*"))],
+          [s.Effect == "Allow"],
+        )
+      ]
+    ]))
+    error_message = "A policy has a wildcard action or a wildcard resource it should not have."
+  }
+}
+
+run "settings_and_customer_managed_keys" {
+  command = plan
+
+  variables {
+    thresholds                 = { co2 = { warning = 800, clear = 700 }, smoke = { critical = 0.5 }, offlineAfterSeconds = 300 }
+    public_read                = true
+    notification_language      = "fr"
+    reminder_minutes           = 0
+    retention_days             = 365
+    log_level                  = "DEBUG"
+    metrics_namespace          = "Site/Lyon"
+    table_kms_key_arn          = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000001"
+    admin_token_kms_key_arn    = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"
+    admin_token_parameter_name = "/site/lyon/admin-token"
+  }
+
+  assert {
+    condition     = jsondecode(output.app_environment.THRESHOLDS) == { co2 = { warning = 800, clear = 700 }, smoke = { critical = 0.5 }, offlineAfterSeconds = 300 }
+    error_message = "THRESHOLDS must be the given subset only, without nulls: ${output.app_environment.THRESHOLDS}"
+  }
+
+  assert {
+    condition = (
+      output.app_environment.OFFLINE_AFTER_SECONDS == "300" &&
+      output.app_environment.PUBLIC_READ == "true" &&
+      output.app_environment.NOTIFICATION_LANGUAGE == "fr" &&
+      output.app_environment.REMINDER_MINUTES == "0" &&
+      output.app_environment.RETENTION_DAYS == "365" &&
+      output.app_environment.POWERTOOLS_LOG_LEVEL == "DEBUG" &&
+      output.app_environment.POWERTOOLS_METRICS_NAMESPACE == "Site/Lyon"
+    )
+    error_message = "Settings did not reach the environment: ${jsonencode(output.app_environment)}"
+  }
+
+  assert {
+    condition = alltrue([
+      for fn in ["api", "ingest", "sweep"] : jsonencode(one([
+        for s in jsondecode(module.api.policies[fn]).Statement : {
+          actions   = sort(flatten([s.Action]))
+          resources = flatten([s.Resource])
+          condition = s.Condition
+        } if s.Sid == "TablesKey"
+        ])) == jsonencode({
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000001"]
+        condition = { StringEquals = { "kms:ViaService" = "dynamodb.eu-west-3.amazonaws.com" } }
+      })
+    ])
+    error_message = "With a tables CMK, every function may use it through DynamoDB only."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(module.api.policies.api).Statement : flatten([s.Resource]) if contains(["ReadAdminToken", "DecryptAdminToken"], s.Sid)]) == jsonencode([
+      ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"],
+      ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"],
+    ])
+    error_message = "The admin token statements must name the given parameter and key: ${module.api.policies.api}"
+  }
+
+  assert {
+    condition     = output.app_environment.ADMIN_TOKEN_PARAMETER == "/site/lyon/admin-token"
+    error_message = "ADMIN_TOKEN_PARAMETER must be the parameter name."
+  }
+}

@@ -1,0 +1,115 @@
+# Bad variable values are rejected before anything is planned.
+
+provider "aws" {
+  region                      = "eu-west-3"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { name = "eu-west-3", endpoint = "ec2.eu-west-3.amazonaws.com", description = "Europe (Paris)" }
+}
+
+variables {
+  name            = "fcbad"
+  lambda_dist_dir = "tests/fixtures/lambda"
+}
+
+# One run per kind of mistake would cost a plan each; a run that lists
+# several expected failures fails as soon as one of them is not rejected,
+# naming it, so they are grouped.
+
+run "bad_values_are_rejected" {
+  command = plan
+
+  variables {
+    mode                   = "eks"                                  # neither serverless nor vpc
+    name                   = "Fire_CO2"                             # uppercase and underscore
+    alert_emails           = ["ops@example.org", "ops.example.org"] # the second has no @
+    alert_sms_numbers      = ["0612345678"]                         # not E.164
+    sms_severities         = ["info"]                               # not a severity
+    log_retention_days     = 7.5                                    # not a CloudWatch retention
+    retention_days         = 0                                      # below 1 day
+    thresholds             = { co2 = { clear = 1200 } }             # clears above the default warning (1000)
+    notification_language  = "de"                                   # en or fr only
+    sweep_schedule         = "rate(1 minutes)"                      # EventBridge wants rate(1 minute)
+    table_kms_key_arn      = "alias/aws/dynamodb"                   # an alias, not a key ARN
+    lambda_timeout_seconds = 60                                     # API Gateway gives up after 30 s
+    vpc_cidr               = "10.40.0.0/8"                          # wider than a /16
+  }
+
+  expect_failures = [
+    var.mode,
+    var.name,
+    var.alert_emails,
+    var.alert_sms_numbers,
+    var.sms_severities,
+    var.log_retention_days,
+    var.retention_days,
+    var.thresholds,
+    var.notification_language,
+    var.sweep_schedule,
+    var.table_kms_key_arn,
+    var.lambda_timeout_seconds,
+    var.vpc_cidr,
+  ]
+}
+
+run "bad_subnets_are_rejected" {
+  command = plan
+
+  variables {
+    mode               = "vpc"
+    availability_zones = ["eu-west-3a", "eu-west-3b"]
+    # 10.40.8.0/24 lies inside the public 10.40.0.0/20; 10.40.129.1/24 has host bits set.
+    subnet_cidrs = { public = ["10.40.0.0/20", "10.40.16.0/20"], private = ["10.40.8.0/24", "10.40.129.1/24"] }
+    name         = "a-very-long-stack-name-indeed" # longer than 20 characters
+  }
+
+  expect_failures = [var.subnet_cidrs, var.name]
+}
+
+run "overlap_alone_is_rejected" {
+  command = plan
+
+  variables {
+    mode               = "vpc"
+    availability_zones = ["eu-west-3a", "eu-west-3b"]
+    subnet_cidrs       = { public = ["10.40.0.0/24", "10.40.1.0/24"], private = ["10.40.1.0/24", "10.40.2.0/24"] }
+  }
+
+  expect_failures = [var.subnet_cidrs]
+}
+
+run "edge_values_are_accepted" {
+  command = plan
+
+  variables {
+    name               = "abc"
+    log_retention_days = 3653
+    retention_days     = 3650
+    sweep_schedule     = "cron(0/5 * * * ? *)"
+    thresholds         = { co2 = { warning = 1200, critical = 1200, clear = 1100 }, heat = { risePerMinute = 5 } }
+    reminder_minutes   = 0
+  }
+
+  assert {
+    condition     = output.app_environment.THRESHOLDS == jsonencode({ co2 = { clear = 1100, critical = 1200, warning = 1200 }, heat = { risePerMinute = 5 } })
+    error_message = "Valid edge values must plan."
+  }
+}

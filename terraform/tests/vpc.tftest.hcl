@@ -1,0 +1,94 @@
+# Root module, vpc mode, planned offline with the real provider.
+
+provider "aws" {
+  region                      = "eu-west-3"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { name = "eu-west-3", endpoint = "ec2.eu-west-3.amazonaws.com", description = "Europe (Paris)" }
+}
+
+override_resource {
+  target          = module.alerts.aws_kms_key.alerts
+  override_during = plan
+  values = {
+    arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
+    key_id = "11111111-2222-3333-4444-555555555555"
+  }
+}
+
+variables {
+  name               = "fcvpc"
+  mode               = "vpc"
+  lambda_dist_dir    = "tests/fixtures/lambda"
+  availability_zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
+  az_count           = 2
+  vpc_cidr           = "10.40.0.0/16"
+}
+
+run "vpc_resource_set" {
+  command = plan
+
+  assert {
+    condition     = length(module.network) == 1 && length(module.server) == 1
+    error_message = "vpc mode creates the network and the server variant."
+  }
+
+  assert {
+    condition     = jsonencode(module.api.function_names) == jsonencode({ sweep = "fcvpc-sweep" }) && module.api.api_id == null && output.api_url == null
+    error_message = "vpc mode creates no HTTP API and no api/ingest functions (the server variant will serve the API); sweep stays."
+  }
+
+  assert {
+    condition     = jsonencode(keys(module.api.policies)) == jsonencode(["sweep"]) && jsonencode(output.log_group_names) == jsonencode({ sweep = "/aws/lambda/fcvpc-sweep" })
+    error_message = "vpc mode: only the sweep function has a role and a log group."
+  }
+
+  assert {
+    condition     = jsonencode(output.table_names) == jsonencode({ alerts = "fcvpc-alerts", devices = "fcvpc-devices", readings = "fcvpc-readings" }) && output.alerts_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcvpc-alerts"
+    error_message = "Both modes have the same storage and alerts."
+  }
+
+  assert {
+    condition = (
+      jsonencode(module.network[0].availability_zones) == jsonencode(["eu-west-3a", "eu-west-3b"]) &&
+      jsonencode(module.network[0].public_subnet_cidrs) == jsonencode(["10.40.0.0/20", "10.40.16.0/20"]) &&
+      jsonencode(module.network[0].private_subnet_cidrs) == jsonencode(["10.40.128.0/20", "10.40.144.0/20"])
+    )
+    error_message = "Subnets: the first az_count zones, public CIDRs in the first half of the VPC, private in the second."
+  }
+}
+
+run "vpc_with_explicit_subnets" {
+  command = plan
+
+  variables {
+    vpc_cidr     = "10.50.0.0/20"
+    subnet_cidrs = { public = ["10.50.0.0/24", "10.50.1.0/24"], private = ["10.50.8.0/22", "10.50.12.0/22"] }
+  }
+
+  assert {
+    condition = (
+      jsonencode(module.network[0].public_subnet_cidrs) == jsonencode(["10.50.0.0/24", "10.50.1.0/24"]) &&
+      jsonencode(module.network[0].private_subnet_cidrs) == jsonencode(["10.50.8.0/22", "10.50.12.0/22"])
+    )
+    error_message = "Explicit subnet CIDRs must be used as given."
+  }
+}
