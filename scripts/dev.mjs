@@ -3,7 +3,7 @@
 // printed once it listens (URL, admin token, a copy-paste curl), and one
 // simulated board posting to it when the device agent is built.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
@@ -83,8 +83,8 @@ async function startSimulatedBoard(url, token) {
         deviceId,
         deviceKey: key,
         queueDir: join(boardDir, 'queue'),
-        sampleIntervalSeconds: 5,
-        uploadIntervalSeconds: 5,
+        sampleIntervalMs: 5000,
+        clock: { requireSync: false },
         sensors: [{ type: 'simulated', scenario: process.env.SIM_SCENARIO ?? 'normal' }],
       },
       null,
@@ -92,7 +92,11 @@ async function startSimulatedBoard(url, token) {
     ),
     { mode: 0o600 },
   );
-  const board = spawn(process.execPath, [agent, '--config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The board's JSON log lines go to a file: the terminal stays readable.
+  const logPath = join(boardDir, 'agent.log');
+  const log = openSync(logPath, 'a');
+  const board = spawn(process.execPath, [agent, '--config', configPath], { stdio: ['ignore', log, log] });
   children.push(board);
-  console.log(`  Simulated board ${deviceId} posts every 5 s (SIM_SCENARIO=normal|co2-rise|fire; SIM_BOARD=0 turns it off)\n`);
+  console.log(`  Simulated board ${deviceId} samples every 5 s, log in ${logPath}`);
+  console.log('  (SIM_SCENARIO=normal|co2-rise|fire picks its story, events start after 30 s; SIM_BOARD=0 turns it off)\n');
 }

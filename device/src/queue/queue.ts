@@ -1,0 +1,494 @@
+import {
+  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync,
+  readSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from '../crc32.js';
+import { fsyncDir, writeFileAtomicSync } from '../fsutil.js';
+import { errText, type Logger } from '../log.js';
+
+/**
+ * A durable FIFO of small records on local disk.
+ *
+ * Layout of `dir`:
+ *   0000000000000001.seg  segments, named after the sequence number of their first record
+ *   cursor                JSON {"acked": N}: every record with seq <= N was acknowledged
+ *
+ * A segment is a plain concatenation of records:
+ *   u32 LE payload length | u32 LE CRC-32 of (length bytes + payload) | payload
+ *
+ * Records are only ever appended (positional writes at the end of the last
+ * segment). `append` puts the record in the kernel's page cache (it survives
+ * the process being killed), `sync` fsyncs it (it survives a power cut);
+ * only synced records are handed to `peek`, so nothing that the server
+ * acknowledged can vanish in a power cut and be replaced by a different
+ * record with the same sequence number.
+ *
+ * At open, every segment is checked record by record: a torn or corrupt tail
+ * of the last segment (a power cut during a write) is cut off and logged; a
+ * corrupt record inside an older segment ends that segment (logged loudly).
+ *
+ * A segment is deleted once all of its records are acknowledged. When the
+ * total size would pass `maxBytes`, the oldest segment is deleted even if it
+ * was not acknowledged (drop-oldest), and the records lost are counted.
+ */
+export interface QueueOptions {
+  dir: string;
+  /** Upper bound of the sum of segment sizes. */
+  maxBytes: number;
+  /** A segment is closed and a new one started past this size. */
+  segmentBytes: number;
+  log: Logger;
+  /** The cursor file is rewritten at most this often (SD wear); on close always. */
+  cursorFlushMs?: number;
+  now?: () => number;
+}
+
+export interface QueuedRecord {
+  seq: number;
+  payload: Buffer;
+  /** Where the record after this one starts. */
+  next: Position;
+}
+
+interface Position {
+  base: number;
+  offset: number;
+}
+
+interface Segment {
+  base: number;
+  path: string;
+  /** Valid records in the segment. */
+  count: number;
+  /** Bytes of valid records (the reader never goes past this). */
+  bytes: number;
+}
+
+export interface QueueStats {
+  segments: number;
+  bytes: number;
+  pending: number;
+  unsynced: number;
+  acked: number;
+  nextSeq: number;
+  droppedFull: number;
+  droppedCorrupt: number;
+}
+
+export const HEADER_BYTES = 8;
+export const MAX_RECORD_BYTES = 64 * 1024;
+const SEG_RE = /^(\d{16})\.seg$/;
+const READ_CHUNK = 256 * 1024;
+
+export class DurableQueue {
+  private readonly segs: Segment[] = [];
+  private fd: number | null = null;
+  private nextSeq = 1;
+  private acked = 0;
+  private durableSeq = 0;
+  private readPos: Position | null = null;
+  private cursorOnDisk = 0;
+  private lastCursorWrite = 0;
+  private droppedFull = 0;
+  private droppedCorrupt = 0;
+  private closed = false;
+  private readonly cursorFlushMs: number;
+  private readonly now: () => number;
+
+  private constructor(private readonly opts: QueueOptions) {
+    this.cursorFlushMs = opts.cursorFlushMs ?? 5_000;
+    this.now = opts.now ?? Date.now;
+    if (opts.segmentBytes < 4096) throw new Error('queue: segmentBytes must be at least 4096');
+    if (opts.maxBytes < 2 * opts.segmentBytes) throw new Error('queue: maxBytes must be at least twice segmentBytes');
+  }
+
+  static open(opts: QueueOptions): DurableQueue {
+    const q = new DurableQueue(opts);
+    q.load();
+    return q;
+  }
+
+  private get log(): Logger {
+    return this.opts.log;
+  }
+
+  private segPath(base: number): string {
+    return join(this.opts.dir, `${String(base).padStart(16, '0')}.seg`);
+  }
+
+  private load(): void {
+    const { dir } = this.opts;
+    mkdirSync(dir, { recursive: true });
+    this.acked = this.readCursor();
+    this.cursorOnDisk = this.acked;
+    const names = readdirSync(dir).sort();
+    for (const name of names) {
+      if (name.endsWith('.tmp')) {
+        try {
+          unlinkSync(join(dir, name));
+        } catch {
+          /* ignore */
+        }
+        continue;
+      }
+      const m = SEG_RE.exec(name);
+      if (!m) continue;
+      this.segs.push({ base: Number(m[1]), path: join(dir, name), count: 0, bytes: 0 });
+    }
+    this.segs.sort((a, b) => a.base - b.base);
+
+    for (let i = 0; i < this.segs.length; i++) {
+      const seg = this.segs[i]!;
+      const isLast = i === this.segs.length - 1;
+      const buf = readFileSync(seg.path);
+      const scan = scanRecords(buf);
+      seg.count = scan.count;
+      seg.bytes = scan.validBytes;
+      if (scan.validBytes < buf.length) {
+        if (isLast) {
+          const fd = openSync(seg.path, 'r+');
+          try {
+            ftruncateSync(fd, scan.validBytes);
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+          this.log.warn('queue: torn record at the end of the last segment dropped (power cut during a write?)', {
+            segment: seg.path, keptRecords: scan.count, droppedBytes: buf.length - scan.validBytes,
+          });
+        } else {
+          this.droppedCorrupt++;
+          this.log.error('queue: corrupt record inside a segment; the rest of that segment is unreadable and skipped', {
+            segment: seg.path, keptRecords: scan.count, skippedBytes: buf.length - scan.validBytes,
+          });
+        }
+      }
+    }
+
+    // Sequence numbers go on after the last record, and after the cursor (all segments may be gone).
+    const last = this.segs[this.segs.length - 1];
+    this.nextSeq = Math.max(this.acked + 1, last ? last.base + last.count : 1);
+    if (last && last.base + last.count < this.acked + 1 && last.count > 0) {
+      this.log.warn('queue: cursor is past the last record on disk', { acked: this.acked, lastSeq: last.base + last.count - 1 });
+    }
+    // Everything found on disk counts as durable once the last segment is fsynced.
+    this.durableSeq = this.nextSeq - 1;
+    this.deleteAckedSegments();
+    const active = this.segs[this.segs.length - 1];
+    if (active) {
+      if (active.base + active.count !== this.nextSeq) {
+        // The cursor is ahead of the segment (should not happen): start a fresh segment at nextSeq.
+        this.fd = null;
+      } else {
+        this.fd = openSync(active.path, 'r+');
+        fsyncSync(this.fd);
+      }
+    }
+    this.readPos = this.findReadPos();
+    this.log.info('queue: opened', { ...this.stats() });
+  }
+
+  private readCursor(): number {
+    const p = join(this.opts.dir, 'cursor');
+    if (!existsSync(p)) return 0;
+    try {
+      const v = JSON.parse(readFileSync(p, 'utf8')) as { acked?: unknown };
+      if (typeof v.acked === 'number' && Number.isSafeInteger(v.acked) && v.acked >= 0) return v.acked;
+    } catch (err) {
+      this.log.warn('queue: cursor file unreadable; readings may be sent again (the server ignores duplicates)', { error: errText(err) });
+    }
+    return 0;
+  }
+
+  private findReadPos(): Position | null {
+    for (const seg of this.segs) {
+      if (seg.base + seg.count - 1 <= this.acked) continue;
+      if (seg.base > this.acked) return { base: seg.base, offset: 0 };
+      // The cursor is inside this segment: walk to the first record after it.
+      const buf = readFileSync(seg.path).subarray(0, seg.bytes);
+      let off = 0;
+      let seq = seg.base;
+      while (seq <= this.acked && off < seg.bytes) {
+        off += HEADER_BYTES + buf.readUInt32LE(off);
+        seq++;
+      }
+      return { base: seg.base, offset: off };
+    }
+    return null;
+  }
+
+  /** Appends one record (in the page cache: it survives the process, not yet a power cut). Returns its sequence number. */
+  append(payload: Buffer): number {
+    if (this.closed) throw new Error('queue: closed');
+    if (payload.length === 0 || payload.length > MAX_RECORD_BYTES) throw new Error(`queue: record size ${payload.length} out of range`);
+    const rec = frame(payload);
+    let active = this.segs[this.segs.length - 1];
+    if (this.fd !== null && active && active.bytes + rec.length > this.opts.segmentBytes && active.count > 0) {
+      this.roll();
+      active = undefined;
+    }
+    if (this.fd === null) active = this.createSegment();
+    this.makeRoom(rec.length);
+    const seg = active ?? this.segs[this.segs.length - 1]!;
+    try {
+      writeFully(this.fd!, rec, seg.bytes);
+    } catch (err) {
+      // Never leave half a record behind a good one: cut back, then report.
+      try {
+        ftruncateSync(this.fd!, seg.bytes);
+      } catch {
+        /* the next open cuts a torn tail anyway */
+      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && this.dropOldest('disk full')) {
+        writeFully(this.fd!, rec, seg.bytes);
+      } else {
+        throw err;
+      }
+    }
+    seg.bytes += rec.length;
+    seg.count++;
+    const seq = this.nextSeq++;
+    if (this.readPos === null) this.readPos = { base: seg.base, offset: seg.bytes - rec.length };
+    return seq;
+  }
+
+  /** fsync what was appended; after this, every appended record survives a power cut. */
+  sync(): void {
+    if (this.closed || this.durableSeq === this.nextSeq - 1) return;
+    if (this.fd !== null) fsyncSync(this.fd);
+    this.durableSeq = this.nextSeq - 1;
+  }
+
+  get unsyncedCount(): number {
+    return this.nextSeq - 1 - this.durableSeq;
+  }
+
+  private createSegment(): Segment {
+    const seg: Segment = { base: this.nextSeq, path: this.segPath(this.nextSeq), count: 0, bytes: 0 };
+    this.fd = openSync(seg.path, 'wx', 0o600);
+    this.segs.push(seg);
+    fsyncDir(this.opts.dir);
+    return seg;
+  }
+
+  private roll(): void {
+    if (this.fd === null) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+    // Records of the closed segment are durable now (even if sync() was not called).
+    // durableSeq must only count contiguous synced records; all of them up to here are.
+    this.durableSeq = this.nextSeq - 1;
+  }
+
+  private totalBytes(): number {
+    let n = 0;
+    for (const s of this.segs) n += s.bytes;
+    return n;
+  }
+
+  private makeRoom(incoming: number): void {
+    while (this.totalBytes() + incoming > this.opts.maxBytes && this.segs.length > 1) {
+      if (!this.dropOldest('queue full')) break;
+    }
+  }
+
+  /** Deletes the oldest segment that is not being written, acknowledged or not. */
+  private dropOldest(reason: string): boolean {
+    if (this.segs.length < 2) return false;
+    const seg = this.segs[0]!;
+    const lastSeq = seg.base + seg.count - 1;
+    const lost = Math.max(0, lastSeq - Math.max(this.acked, seg.base - 1));
+    this.droppedFull += lost;
+    this.segs.shift();
+    if (lastSeq > this.acked) {
+      this.acked = lastSeq;
+      this.persistCursor(true);
+    }
+    if (this.readPos && this.readPos.base === seg.base) {
+      const next = this.segs[0];
+      this.readPos = next ? { base: next.base, offset: 0 } : null;
+    }
+    try {
+      unlinkSync(seg.path);
+    } catch (err) {
+      this.log.error('queue: could not delete a segment', { segment: seg.path, error: errText(err) });
+    }
+    this.log.warn(`queue: ${reason}: oldest segment dropped`, { segment: seg.path, droppedReadings: lost, droppedTotal: this.droppedFull });
+    return true;
+  }
+
+  /**
+   * Up to `maxRecords` synced, unacknowledged records in order, whose
+   * payloads add up to at most `maxBytes` (at least one record is returned
+   * when there is one).
+   */
+  peek(maxRecords: number, maxBytes = Number.MAX_SAFE_INTEGER): QueuedRecord[] {
+    const out: QueuedRecord[] = [];
+    if (this.closed) return out;
+    let pos = this.readPos;
+    let seq = this.acked + 1;
+    let bytes = 0;
+    while (pos && out.length < maxRecords && seq <= this.durableSeq) {
+      const segIdx = this.segs.findIndex((s) => s.base === pos!.base);
+      const seg = this.segs[segIdx];
+      if (!seg) break;
+      if (pos.offset >= seg.bytes) {
+        const next = this.segs[segIdx + 1];
+        if (!next) break;
+        pos = { base: next.base, offset: 0 };
+        seq = Math.max(seq, next.base);
+        continue;
+      }
+      // seq of the record at pos
+      if (pos.offset === 0) seq = Math.max(seq, seg.base);
+      const want = Math.min(READ_CHUNK, seg.bytes - pos.offset);
+      const buf = Buffer.allocUnsafe(want);
+      const fd = openSync(seg.path, 'r');
+      let got = 0;
+      try {
+        while (got < want) {
+          const n = readSync(fd, buf, got, want - got, pos.offset + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      let off = 0;
+      let progressed = false;
+      while (off + HEADER_BYTES <= got && out.length < maxRecords && seq <= this.durableSeq) {
+        const len = buf.readUInt32LE(off);
+        if (off + HEADER_BYTES + len > got) break;
+        if (out.length > 0 && bytes + len > maxBytes) return out;
+        const payload = Buffer.from(buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len));
+        off += HEADER_BYTES + len;
+        out.push({ seq, payload, next: { base: seg.base, offset: pos.offset + off } });
+        bytes += len;
+        seq++;
+        progressed = true;
+      }
+      if (!progressed) break;
+      pos = { base: seg.base, offset: pos.offset + off };
+    }
+    return out;
+  }
+
+  /** Acknowledges `rec` and everything before it (the server has it, or it was given up on). */
+  ack(rec: QueuedRecord): void {
+    if (this.closed || rec.seq <= this.acked) return;
+    this.acked = rec.seq;
+    this.readPos = rec.next;
+    this.deleteAckedSegments();
+    this.persistCursor(false);
+  }
+
+  private deleteAckedSegments(): void {
+    let deleted = false;
+    while (this.segs.length > 0) {
+      const seg = this.segs[0]!;
+      const isActive = this.segs.length === 1 && this.fd !== null;
+      if (seg.base + seg.count - 1 > this.acked || isActive) break;
+      if (!deleted) this.persistCursor(true);
+      deleted = true;
+      this.segs.shift();
+      try {
+        unlinkSync(seg.path);
+      } catch (err) {
+        this.log.error('queue: could not delete an acknowledged segment', { segment: seg.path, error: errText(err) });
+      }
+      if (this.readPos && this.readPos.base === seg.base) {
+        const next = this.segs[0];
+        this.readPos = next ? { base: next.base, offset: 0 } : null;
+      }
+    }
+    // The active segment, fully acknowledged and past its size: start a new one at the next append.
+    const active = this.segs[this.segs.length - 1];
+    if (active && this.fd !== null && active.bytes >= this.opts.segmentBytes && active.base + active.count - 1 <= this.acked) {
+      this.roll();
+      this.persistCursor(true);
+      this.segs.pop();
+      try {
+        unlinkSync(active.path);
+      } catch {
+        /* ignore */
+      }
+      this.readPos = null;
+    }
+  }
+
+  /** Writes the cursor if it moved, at most every cursorFlushMs unless forced. */
+  persistCursor(force: boolean): void {
+    if (this.acked === this.cursorOnDisk) return;
+    const t = this.now();
+    if (!force && t - this.lastCursorWrite < this.cursorFlushMs) return;
+    try {
+      writeFileAtomicSync(join(this.opts.dir, 'cursor'), JSON.stringify({ acked: this.acked }) + '\n');
+      this.cursorOnDisk = this.acked;
+      this.lastCursorWrite = t;
+    } catch (err) {
+      this.log.error('queue: could not write the cursor (readings may be sent twice after a restart)', { error: errText(err) });
+    }
+  }
+
+  stats(): QueueStats {
+    return {
+      segments: this.segs.length,
+      bytes: this.totalBytes(),
+      pending: this.nextSeq - 1 - this.acked,
+      unsynced: this.nextSeq - 1 - this.durableSeq,
+      acked: this.acked,
+      nextSeq: this.nextSeq,
+      droppedFull: this.droppedFull,
+      droppedCorrupt: this.droppedCorrupt,
+    };
+  }
+
+  /** Synced records not yet acknowledged. */
+  get pendingSynced(): number {
+    return Math.max(0, this.durableSeq - this.acked);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.sync();
+    this.persistCursor(true);
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    this.closed = true;
+  }
+}
+
+function frame(payload: Buffer): Buffer {
+  const rec = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  rec.writeUInt32LE(payload.length, 0);
+  payload.copy(rec, HEADER_BYTES);
+  // The CRC covers the length too, so a torn length is caught as well as a torn payload.
+  const c = crc32(rec, HEADER_BYTES, rec.length, crc32(rec, 0, 4));
+  rec.writeUInt32LE(c, 4);
+  return rec;
+}
+
+function writeFully(fd: number, buf: Buffer, position: number): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
+}
+
+/** Counts the valid records at the start of `buf`; stops at the first torn or corrupt one. */
+export function scanRecords(buf: Buffer): { count: number; validBytes: number } {
+  let off = 0;
+  let count = 0;
+  while (off + HEADER_BYTES <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len === 0 || len > MAX_RECORD_BYTES || off + HEADER_BYTES + len > buf.length) break;
+    const want = buf.readUInt32LE(off + 4);
+    const got = crc32(buf, off + HEADER_BYTES, off + HEADER_BYTES + len, crc32(buf, off, off + 4));
+    if (want !== got) break;
+    off += HEADER_BYTES + len;
+    count++;
+  }
+  return { count, validBytes: off };
+}

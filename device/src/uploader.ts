@@ -1,0 +1,350 @@
+import { dateSample, type BootAnchors, type Clock } from './clock.js';
+import { parseRetryAfter, type HttpResponse, type PostFn } from './http.js';
+import { errText, type Logger } from './log.js';
+import type { DurableQueue, QueuedRecord } from './queue/queue.js';
+import { decodeSample } from './record.js';
+
+export interface UploaderOptions {
+  deviceId: string;
+  deviceKey: string;
+  batchSize: number;
+  maxBodyBytes: number;
+  timeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  authRetryMs: number;
+  maxRetryAfterMs: number;
+}
+
+export interface UploaderDeps {
+  queue: DurableQueue;
+  clock: Clock;
+  anchors: BootAnchors;
+  log: Logger;
+  post: PostFn;
+  /** [0, 1); injectable for tests. */
+  random?: () => number;
+  /** Tells the watchdog when the uploader expects to be heard from again (the watchdog adds its margin). */
+  expect?: (withinMs: number) => void;
+}
+
+/** How a wait may be cut short: by any new data, only by an urgent sample, or by nothing but stop(). */
+type WaitKind = 'idle' | 'transient' | 'firm';
+
+interface Step {
+  waitMs: number;
+  kind: WaitKind;
+}
+
+interface Plan {
+  body: string;
+  ids: string[];
+  last: QueuedRecord | undefined;
+  dropped: { id?: string; why: string }[];
+  hold: number;
+  bodyBytes: number;
+}
+
+export interface UploaderStats {
+  posts: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  undatable: number;
+  corrupt: number;
+  failures: number;
+  state: string;
+}
+
+const IDLE_MS = 60_000;
+const HOLD_RECHECK_MS = 1_000;
+const HOLD_RELOG_MS = 10 * 60_000;
+
+/**
+ * Sends the queue to POST /v1/readings, oldest first, and acknowledges
+ * records once the server answered 2xx (accepted, duplicates and rejected
+ * alike). Each reading carries the ULID it got when sampled, so any resend
+ * is a harmless duplicate.
+ *
+ *  - network errors, timeouts, 5xx: exponential backoff with full jitter;
+ *  - 429 and 503: Retry-After when given, else the same backoff;
+ *  - 200 with rejected[]: those readings are dropped and logged with the reason;
+ *  - 400 on the envelope: loud log, the batch is split to isolate the cause;
+ *    a single reading still refused is retried with backoff (never dropped:
+ *    a server bug must not eat the backlog) while sampling goes on;
+ *  - 413: the batch is split;
+ *  - 401/403: uploads pause (loud log) and are retried every authRetryMs.
+ */
+export class Uploader {
+  private limit: number;
+  private bodyLimit: number;
+  private attempt = 0;
+  private stopping = false;
+  private wake: ((urgent: boolean) => void) | undefined;
+  private waitKind: WaitKind = 'idle';
+  private pendingKick = false;
+  private pendingUrgent = false;
+  private loopDone: Promise<void> | undefined;
+  private holding = false;
+  private holdSince = 0;
+  private holdLoggedAt = 0;
+  private inFlight: Promise<unknown> | undefined;
+  readonly stats: UploaderStats = { posts: 0, accepted: 0, duplicates: 0, rejected: 0, undatable: 0, corrupt: 0, failures: 0, state: 'idle' };
+
+  constructor(private readonly o: UploaderOptions, private readonly d: UploaderDeps) {
+    this.limit = o.batchSize;
+    this.bodyLimit = o.maxBodyBytes;
+  }
+
+  private get log(): Logger {
+    return this.d.log;
+  }
+
+  start(): void {
+    this.loopDone ??= this.loop();
+  }
+
+  /** New synced data (urgent: a flame changed state; it also cuts a network backoff short). */
+  kick(urgent = false): void {
+    if (this.wake && (this.waitKind === 'idle' || (urgent && this.waitKind === 'transient'))) {
+      this.wake(urgent);
+    } else {
+      this.pendingKick = true;
+      this.pendingUrgent ||= urgent;
+    }
+  }
+
+  /** Stops after the request in flight (waiting at most graceMs for it). */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    this.wake?.(false);
+    if (this.inFlight) {
+      await Promise.race([this.inFlight.catch(() => undefined), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
+    await Promise.race([this.loopDone, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+
+  /** Uploads until nothing synced is left (or stop()). */
+  async drain(): Promise<void> {
+    while (!this.stopping) {
+      if (this.d.queue.pendingSynced === 0) return;
+      const step = await this.step();
+      if (step.waitMs > 0 && !this.stopping) await this.sleep(step.waitMs, step.kind);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let step: Step;
+      try {
+        step = await this.step();
+      } catch (err) {
+        // A bug or a disk error: log, wait, go on (never let the loop die silently).
+        this.log.error('uploader: unexpected error', { error: errText(err) });
+        step = { waitMs: this.o.backoffMaxMs, kind: 'transient' };
+      }
+      if (this.stopping) break;
+      if (step.waitMs > 0) await this.sleep(step.waitMs, step.kind);
+    }
+  }
+
+  private sleep(ms: number, kind: WaitKind): Promise<void> {
+    if (this.pendingKick && (kind === 'idle' || (this.pendingUrgent && kind === 'transient'))) {
+      this.pendingKick = false;
+      this.pendingUrgent = false;
+      return Promise.resolve();
+    }
+    this.d.expect?.(ms);
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.waitKind = kind;
+      this.wake = done;
+    });
+  }
+
+  private backoff(): number {
+    const cap = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.min(this.attempt, 30));
+    this.attempt++;
+    const r = this.d.random ? this.d.random() : Math.random();
+    return Math.max(1, Math.floor(r * cap)); // full jitter
+  }
+
+  private plan(): Plan {
+    const { clock, queue, anchors } = this.d;
+    const recs = queue.peek(this.limit, this.bodyLimit);
+    const now = { trusted: clock.isWallTrusted(), wall: clock.wallMs(), mono: clock.monoMs(), boot: clock.bootId() };
+    const head = `{"deviceId":${JSON.stringify(this.o.deviceId)},"readings":[`;
+    const parts: string[] = [];
+    const ids: string[] = [];
+    const dropped: Plan['dropped'] = [];
+    let last: QueuedRecord | undefined;
+    let bytes = head.length + 2;
+    let hold = 0;
+    for (const rec of recs) {
+      const s = decodeSample(rec.payload);
+      if (!s) {
+        dropped.push({ why: 'corrupt' });
+        last = rec;
+        continue;
+      }
+      const d = dateSample(s, now, anchors);
+      if (d.kind === 'hold') {
+        hold = queue.pendingSynced - ids.length - dropped.length;
+        break;
+      }
+      if (d.kind === 'undatable') {
+        dropped.push({ id: s.id, why: 'undatable' });
+        last = rec;
+        continue;
+      }
+      const text = JSON.stringify({ id: s.id, ts: new Date(d.ts).toISOString(), ...s.m });
+      const add = text.length + (parts.length ? 1 : 0);
+      if (parts.length > 0 && bytes + add > this.bodyLimit) break;
+      parts.push(text);
+      ids.push(s.id);
+      bytes += add;
+      last = rec;
+    }
+    return { body: head + parts.join(',') + ']}', ids, last, dropped, hold, bodyBytes: bytes };
+  }
+
+  private async step(): Promise<Step> {
+    this.stats.state = 'planning';
+    const plan = this.plan();
+    if (plan.dropped.length > 0) this.reportDropped(plan.dropped);
+    if (plan.ids.length === 0) {
+      if (plan.last) {
+        this.d.queue.ack(plan.last); // only dropped records: nothing to send
+        return { waitMs: 0, kind: 'idle' };
+      }
+      if (plan.hold > 0) {
+        const mono = this.d.clock.monoMs();
+        if (!this.holding || mono - this.holdLoggedAt >= HOLD_RELOG_MS) {
+          this.log.warn(
+            this.holding
+              ? 'clock still not trusted: readings are still held. Check `timedatectl`; a board without systemd-timesyncd needs clock.requireSync false'
+              : 'clock not trusted yet (no NTP sync): holding readings until it is, they will get their real time then',
+            { held: plan.hold, heldForS: this.holding ? Math.round((mono - this.holdSince) / 1000) : 0 },
+          );
+          if (!this.holding) this.holdSince = mono;
+          this.holding = true;
+          this.holdLoggedAt = mono;
+        }
+        this.stats.state = 'holding';
+        return { waitMs: HOLD_RECHECK_MS, kind: 'idle' };
+      }
+      this.stats.state = 'idle';
+      return { waitMs: IDLE_MS, kind: 'idle' };
+    }
+    if (this.holding) {
+      this.holding = false;
+      this.log.info('clock trusted: held readings dated and sent');
+    }
+    this.stats.state = 'sending';
+    this.d.expect?.(this.o.timeoutMs);
+    let res: HttpResponse;
+    try {
+      this.stats.posts++;
+      const p = this.d.post('/v1/readings', plan.body, { authorization: `Bearer ${this.o.deviceKey}` });
+      this.inFlight = p;
+      res = await p;
+    } catch (err) {
+      this.stats.failures++;
+      const waitMs = this.backoff();
+      this.log.warn('upload failed (network); will retry', { error: errText(err), batch: plan.ids.length, retryInMs: waitMs, attempt: this.attempt });
+      this.stats.state = 'backoff';
+      return { waitMs, kind: 'transient' };
+    } finally {
+      this.inFlight = undefined;
+    }
+    return this.handle(res, plan);
+  }
+
+  private handle(res: HttpResponse, plan: Plan): Step {
+    const n = plan.ids.length;
+    const s = res.status;
+    if (s >= 200 && s < 300) {
+      let accepted = n;
+      let duplicates = 0;
+      let rejected: { index?: unknown; errors?: unknown }[] = [];
+      try {
+        const b = JSON.parse(res.body) as { accepted?: unknown; duplicates?: unknown; rejected?: unknown };
+        if (typeof b.accepted === 'number') accepted = b.accepted;
+        if (typeof b.duplicates === 'number') duplicates = b.duplicates;
+        if (Array.isArray(b.rejected)) rejected = b.rejected as typeof rejected;
+      } catch {
+        this.log.warn('upload: 2xx answer that is not JSON; batch taken as stored', { status: s });
+      }
+      for (const r of rejected) {
+        const idx = typeof r.index === 'number' ? r.index : -1;
+        this.log.error('reading rejected by the server as invalid: dropped', { id: plan.ids[idx], index: idx, errors: r.errors });
+      }
+      this.stats.accepted += accepted;
+      this.stats.duplicates += duplicates;
+      this.stats.rejected += rejected.length;
+      this.d.queue.ack(plan.last!);
+      this.attempt = 0;
+      this.limit = Math.min(this.o.batchSize, this.limit * 2);
+      this.bodyLimit = Math.min(this.o.maxBodyBytes, this.bodyLimit * 2);
+      this.log.info('uploaded', { batch: n, accepted, duplicates, rejected: rejected.length, pending: this.d.queue.pendingSynced });
+      this.stats.state = 'idle';
+      return { waitMs: 0, kind: 'idle' };
+    }
+    this.stats.failures++;
+    const detail = res.body.slice(0, 2000);
+    if (s === 401 || s === 403) {
+      this.log.error(
+        `upload refused (${s}): the device key is wrong, revoked, or for another device. Uploads paused, sampling and queueing go on; retrying every ${Math.round(this.o.authRetryMs / 1000)} s (put the new key in the config and restart)`,
+        { status: s, body: detail, pending: this.d.queue.pendingSynced },
+      );
+      this.stats.state = 'auth-refused';
+      return { waitMs: this.o.authRetryMs, kind: 'firm' };
+    }
+    if (s === 429 || s === 503) {
+      const ra = parseRetryAfter(res.headers['retry-after'], this.d.clock.wallMs());
+      const waitMs = ra !== undefined ? Math.min(ra, this.o.maxRetryAfterMs) : this.backoff();
+      this.log.warn('upload throttled; waiting', { status: s, retryAfterMs: ra, waitMs });
+      this.stats.state = 'backoff';
+      return { waitMs, kind: 'firm' };
+    }
+    if (s === 400 || s === 413) {
+      if (n > 1) {
+        this.limit = Math.max(1, Math.floor(n / 2));
+        if (s === 413) this.bodyLimit = Math.max(1024, Math.floor(plan.bodyBytes / 2));
+        this.log.error(`upload refused as a whole (${s}): splitting the batch to find the cause`, { status: s, batch: n, nextBatch: this.limit, body: detail });
+        return { waitMs: this.o.backoffBaseMs, kind: 'firm' };
+      }
+      const waitMs = Math.max(this.backoff(), Math.min(this.o.backoffMaxMs, 30_000));
+      this.log.error(`upload of a single reading refused as a whole (${s}): an agent/server mismatch? The reading is kept and retried; sampling goes on`, {
+        status: s, id: plan.ids[0], body: detail, retryInMs: waitMs,
+      });
+      this.stats.state = 'backoff';
+      return { waitMs, kind: 'firm' };
+    }
+    const waitMs = this.backoff();
+    const level = s >= 500 || s === 408 ? 'warn' : 'error';
+    this.log[level]('upload failed; will retry', { status: s, body: detail, retryInMs: waitMs, attempt: this.attempt });
+    this.stats.state = 'backoff';
+    return { waitMs, kind: s >= 500 || s === 408 ? 'transient' : 'firm' };
+  }
+
+  private reportDropped(dropped: Plan['dropped']): void {
+    const undatable = dropped.filter((d) => d.why === 'undatable');
+    const corrupt = dropped.length - undatable.length;
+    if (undatable.length) {
+      this.stats.undatable += undatable.length;
+      this.log.error('readings taken before a reboot, while the clock was not synced, cannot be dated: dropped', {
+        count: undatable.length, total: this.stats.undatable, ids: undatable.slice(0, 20).map((d) => d.id),
+      });
+    }
+    if (corrupt) {
+      this.stats.corrupt += corrupt;
+      this.log.error('unreadable queue records dropped', { count: corrupt, total: this.stats.corrupt });
+    }
+  }
+}

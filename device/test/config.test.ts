@@ -1,0 +1,81 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
+import { REPO } from './helpers/bundle.js';
+import { tmpDir } from './helpers/tmp.js';
+
+const dir = tmpDir();
+const base = {
+  deviceId: 'bbb-1', apiUrl: 'https://api.example.org', deviceKey: 'k', queueDir: 'queue',
+  sensors: [{ type: 'simulated', scenario: 'normal' }],
+};
+const parse = (over: Record<string, unknown>) => parseConfig({ ...base, ...over }, dir);
+
+describe('configuration', () => {
+  it('the documented example is valid and says what it means', () => {
+    writeFileSync(join(dir, 'device-key'), 'dk.bbb-salle-101.secret\n');
+    const raw = JSON.parse(readFileSync(join(REPO, 'device/config.example.json'), 'utf8')) as Record<string, unknown>;
+    const cfg = parseConfig({ ...raw, deviceKeyFile: join(dir, 'device-key') }, dir);
+    expect(cfg.deviceKey).toBe('dk.bbb-salle-101.secret');
+    expect(cfg.sensors.map((s) => s.type)).toEqual(['mhz19b', 'adc', 'adc', 'flame']);
+    expect(cfg.sensors[3]).toMatchObject({ pin: 'P9_12', activeLow: true, pollMs: 250, gpioRoot: '/sys/class/gpio' });
+    expect(cfg.sensors[1]).toMatchObject({ converter: 'tmp36', divider: 2, iioNames: ['TI-am335x-adc', 'TI-am335x-adc.0.auto'] });
+    expect(cfg.clock.requireSync).toBe(true);
+  });
+
+  it('fills defaults and resolves paths against the config file', () => {
+    const cfg = parse({});
+    expect(cfg.queueDir).toBe(join(dir, 'queue'));
+    expect(cfg.upload).toMatchObject({ batchSize: 200, maxBodyBytes: 240 * 1024 });
+    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 5_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
+    expect(cfg.apiUrl).toBe('https://api.example.org');
+  });
+
+  it('loads a file, and says which file is not JSON', () => {
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ ...base, queueDir: 'q2' }));
+    expect(loadConfig(good).queueDir).toBe(join(dir, 'q2'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "deviceId": ');
+    expect(() => loadConfig(bad)).toThrow(/bad.json: not valid JSON/);
+  });
+
+  it.each([
+    [{ deviceId: 'bad id!' }, /deviceId/],
+    [{ apiUrl: 'http://api.example.org' }, /plain http is only allowed to a loopback/],
+    [{ apiUrl: 'ftp://x' }, /http\(s\) only/],
+    [{ deviceKey: undefined }, /deviceKey.*required/],
+    [{ deviceKeyFile: '/nonexistent/key' }, /give one, not both/],
+    [{ deviceKey: undefined, deviceKeyFile: '/nonexistent/key' }, /deviceKeyFile: cannot read/],
+    [{ upload: { batchSize: 501 } }, /upload.batchSize: must be between 1 and 500/],
+    [{ upload: { maxBodyBytes: 300_000 } }, /maxBodyBytes/],
+    [{ uplaod: {} }, /unknown setting "uplaod"/],
+    [{ sensors: [] }, /sensors/],
+    [{ sensors: [{ type: 'thermometer' }] }, /sensors\[0\].type/],
+    [{ sensors: [{ type: 'adc', converter: 'tmp36' }] }, /sensors\[0\].channel/],
+    [{ sensors: [{ type: 'iio-co2' }] }, /iioName/],
+    [{ sensors: [{ type: 'flame' }] }, /pin/],
+    [{ sensors: [{ type: 'simulated', scenario: 'flood' }] }, /scenario/],
+    [{ sensors: [{ type: 'simulated', name: 'a' }, { type: 'simulated', name: 'a' }] }, /"a" is used twice/],
+    [{ sensors: [{ type: 'adc', channel: 0, converter: 'mq2', divder: 3 }] }, /unknown setting "divder"/],
+    [{ sensors: [{ type: 'simulated', fields: ['co3'] }] }, /fields/],
+    [{ queue: { segmentBytes: 1 << 20, maxBytes: 1 << 20 } }, /maxBytes/],
+  ])('rejects %j', (over, re) => {
+    expect(() => parse(over)).toThrow(ConfigError);
+    expect(() => parse(over)).toThrow(re);
+  });
+
+  it('takes intervals in seconds too (sampleIntervalSeconds, uploadIntervalSeconds = the fsync cadence)', () => {
+    const cfg = parse({ sampleIntervalSeconds: 5, uploadIntervalSeconds: 2.5 });
+    expect(cfg.sampleIntervalMs).toBe(5_000);
+    expect(cfg.queue.fsyncIntervalMs).toBe(2_500);
+    expect(() => parse({ sampleIntervalSeconds: 5, sampleIntervalMs: 5000 })).toThrow(/not both/);
+    expect(() => parse({ uploadIntervalSeconds: 5, queue: { fsyncIntervalMs: 5000 } })).toThrow(/not both/);
+  });
+
+  it('allows plain http to loopback (the local stack)', () => {
+    expect(parse({ apiUrl: 'http://127.0.0.1:3000/' }).apiUrl).toBe('http://127.0.0.1:3000');
+    expect(parse({ apiUrl: 'http://localhost:3000' }).apiUrl).toBe('http://localhost:3000');
+  });
+});
