@@ -1,4 +1,5 @@
-import type { Alert, AlertKind, AlertState, PendingNotification, Severity, Transition } from '../domain/alerts/types.js';
+import type { RenderedNotification } from '../domain/alerts/messages.js';
+import type { Alert, AlertState, PendingNotification } from '../domain/alerts/types.js';
 import type { DeviceRecord } from '../domain/device.js';
 import type { Reading } from '../domain/reading.js';
 import type { ThresholdsOverride } from '../domain/thresholds.js';
@@ -122,20 +123,9 @@ export interface AlertStore {
   list(query: AlertQuery): Promise<AlertPage>;
 }
 
-/** A transition as it goes out: the contract's notification fields plus the SMS text. */
-export interface OutgoingNotification {
-  transition: Transition;
-  alertId: string;
-  deviceId: string;
-  kind: AlertKind;
-  severity: Severity;
-  value: number | boolean;
-  threshold: number | boolean;
-  at: string;
-  subject: string;
-  message: string;
-  sms: string;
-}
+/** A transition as it goes out: the contract's notification fields plus the texts (SMS included). */
+export type OutgoingNotification = Pick<PendingNotification, 'transition' | 'alertId' | 'deviceId' | 'kind' | 'severity' | 'value' | 'threshold' | 'at'> &
+  RenderedNotification;
 
 export interface Notifier {
   publish(notification: OutgoingNotification): Promise<void>;
