@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MODE ?= serverless
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install build dev start test test-unit lint typecheck tf-check plan apply destroy device docs bench clean
+.PHONY: help install build dev start test test-unit lint typecheck tf-check plan apply destroy device docs screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,8 +26,9 @@ start: dev
 lint: install ## eslint
 	npx eslint .
 
-typecheck: install ## tsc --noEmit (strict)
+typecheck: install ## tsc --noEmit (strict), server and browser code
 	npx tsc --noEmit
+	npx tsc --noEmit -p src/web
 
 test-unit: build ## vitest: unit, storage (dynalite and DynamoDB Local), HTTP, bundles, device, drift
 	node scripts/run-vitest.mjs
@@ -52,6 +53,12 @@ device: install ## bundle the BeagleBone agent into dist/device/agent.mjs
 
 docs: install ## regenerate docs/openapi.json from the valibot schemas
 	node build.mjs docs
+
+screenshots: build ## regenerate docs/screenshots/ (headless Chromium against the local stack)
+	npx vitest run --config vitest.docs.config.ts
+
+bench: build ## benchmarks and the cost model (prints figures and side-by-side ratios; a few minutes)
+	node bench/run.mjs
 
 clean: ## remove build output (not .data)
 	rm -rf dist coverage test-artifacts

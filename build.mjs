@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// Bundles every deployable: one zip per Lambda handler (dist/lambda/<name>.zip),
-// the local stack (dist/server/local.mjs) and, when present, the device agent.
+// Bundles every deployable: the web dashboard (dist/web), one zip per Lambda
+// handler (dist/lambda/<name>.zip), the local stack (dist/server/local.mjs) and,
+// when present, the device agent. The dashboard is built first: the api Lambda
+// and the local stack embed it (no S3, nothing to deploy beside the zips).
 // Zips are byte-for-byte reproducible (fixed order, timestamps and modes), so
 // Terraform's source_code_hash only changes when the code does.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import yazl from 'yazl';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -26,26 +30,119 @@ export const lambdas = {
 const esmRequireBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 
+// --- The web dashboard (src/web, docs/dashboard.md) ---------------------------
+
+const WEB_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * dist/web: index.html, fingerprinted assets under assets/, and assets.json,
+ * the manifest the api bundles embed: [{path, contentType, immutable, encoding, body}].
+ */
+async function buildWeb() {
+  const outdir = join(dist, 'web');
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { app: join(root, 'src/web/app/main.mts') },
+    outdir: join(outdir, 'assets'),
+    entryNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    tsconfig: join(root, 'src/web/tsconfig.json'),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
+    minify: true,
+    treeShaking: true,
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const [js, output] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint) ?? [];
+  if (!js || !output?.cssBundle) throw new Error('web build: no script or stylesheet came out');
+  const icon = await readFile(join(root, 'src/web/icon.svg'));
+  const iconName = `icon-${createHash('sha256').update(icon).digest('hex').slice(0, 10)}.svg`;
+  await writeFile(join(outdir, 'assets', iconName), icon);
+  const url = (file) => `assets/${basename(file)}`;
+  const template = await readFile(join(root, 'src/web/index.html'), 'utf8');
+  const html = template
+    .replace('%APP_JS%', url(js))
+    .replace('%APP_CSS%', url(output.cssBundle))
+    .replace('%ICON%', url(iconName));
+  if (/%[A-Z_]+%/.test(html)) throw new Error('web build: a placeholder of src/web/index.html was not replaced');
+  await writeFile(join(outdir, 'index.html'), html);
+  const files = ['index.html', ...(await readdir(join(outdir, 'assets'))).sort().map((name) => `assets/${name}`)];
+  const assets = [];
+  for (const file of files) {
+    const body = await readFile(join(outdir, file));
+    const contentType = WEB_TYPES[file.slice(file.lastIndexOf('.'))];
+    if (!contentType) throw new Error(`web build: no content type for ${file}`);
+    const text = contentType.startsWith('text/') || contentType === 'image/svg+xml';
+    assets.push({
+      path: file === 'index.html' ? '/' : `/${file}`,
+      contentType,
+      // The page itself must be revalidated; everything it names is fingerprinted.
+      immutable: file !== 'index.html',
+      encoding: text ? 'utf8' : 'base64',
+      body: body.toString(text ? 'utf8' : 'base64'),
+    });
+  }
+  await writeFile(join(outdir, 'assets.json'), JSON.stringify(assets));
+  return assets;
+}
+
+/**
+ * Replaces src/web/assets.ts (which, run from source, reads dist/web/assets.json
+ * from disk) by a module holding the manifest itself: the bundles carry the dashboard.
+ */
+function embedWebAssets() {
+  const source = join(root, 'src', 'web', 'assets.ts');
+  return {
+    name: 'embed-web-assets',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]web[\\/]assets\.ts$/ }, async (args) => {
+        if (args.path !== source) return undefined;
+        const manifest = join(dist, 'web', 'assets.json');
+        if (!existsSync(manifest)) throw new Error(`${relative(root, manifest)} is missing: build the 'web' part first`);
+        return {
+          contents: `export function loadWebAssets() { return ${await readFile(manifest, 'utf8')}; }\n`,
+          loader: 'js',
+          watchFiles: [manifest],
+        };
+      });
+    },
+  };
+}
+
+// --- Lambda functions and the local stack ----------------------------------
+
+/** One file with everything in it (AWS SDK included) for Node 22: the Lambdas and the server variant. */
+const selfContained = () => ({
+  plugins: [embedWebAssets()],
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  // Without 'module' first, esbuild takes the SDK's CommonJS build and the ESM bundle crashes on import.
+  mainFields: ['module', 'main'],
+  banner: { js: esmRequireBanner },
+  minify: true,
+  treeShaking: true,
+  sourcemap: 'external',
+  sourcesContent: false,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
 async function bundleLambda(name, entry) {
   const outdir = join(dist, 'lambda', name);
   await rm(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints: [join(root, entry)],
-    outfile: join(outdir, 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    // Without 'module' first, esbuild takes the SDK's CommonJS build and the ESM bundle crashes on import.
-    mainFields: ['module', 'main'],
-    banner: { js: esmRequireBanner },
-    minify: true,
-    treeShaking: true,
-    sourcemap: 'external',
-    sourcesContent: false,
-    legalComments: 'eof',
-    logLevel: 'warning',
-  });
+  await build({ ...selfContained(), entryPoints: [join(root, entry)], outfile: join(outdir, 'index.mjs') });
   const zipPath = join(dist, 'lambda', `${name}.zip`);
   await writeZip(outdir, zipPath);
   return zipPath;
@@ -66,6 +163,7 @@ async function writeZip(dir, zipPath) {
 async function bundleLocalServer() {
   await build({
     entryPoints: [join(root, 'src/server/local.ts')],
+    plugins: [embedWebAssets()],
     outfile: join(dist, 'server', 'local.mjs'),
     bundle: true,
     platform: 'node',
@@ -76,6 +174,11 @@ async function bundleLocalServer() {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+}
+
+/** The server variant (vpc mode): the same handlers behind the Node edge, one file the instances fetch from S3. */
+async function bundleServerVariant() {
+  await build({ ...selfContained(), entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dist, 'server', 'server.mjs') });
 }
 
 /** docs/openapi.json, derived from the valibot schemas (src/docs/openapi.ts). */
@@ -96,6 +199,12 @@ async function main() {
   const only = process.argv.slice(2);
   const want = (part) => (only.length === 0 && part !== 'docs') || only.includes(part);
   await mkdir(dist, { recursive: true });
+  // The api Lambda and the local stack embed the dashboard: building either builds it first.
+  if (want('web') || want('lambda') || want('server')) {
+    const assets = await buildWeb();
+    const gzipped = assets.reduce((sum, a) => sum + gzipSync(Buffer.from(a.body, a.encoding), { level: 9 }).length, 0);
+    console.log(`dist/web  ${assets.length} files, ${kib(gzipped)} gzipped`);
+  }
   if (want('lambda')) {
     for (const [name, entry] of Object.entries(lambdas)) {
       const zipPath = await bundleLambda(name, entry);
@@ -105,7 +214,8 @@ async function main() {
   }
   if (want('server')) {
     await bundleLocalServer();
-    console.log('dist/server/local.mjs');
+    await bundleServerVariant();
+    console.log(`dist/server/local.mjs, dist/server/server.mjs  ${kib((await stat(join(dist, 'server', 'server.mjs'))).size)}`);
   }
   if (want('docs')) await writeApiDocs();
   if (want('device') && existsSync(join(root, 'device', 'build.mjs'))) {

@@ -18,6 +18,7 @@ import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { dispatchToLambdas } from './lambda-dispatch.js';
 import { startHttpServer } from './http-server.js';
+import { startSweepTimer } from './sweep-timer.js';
 
 export interface LocalConfig {
   port: number;
@@ -60,22 +61,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Runs `task` every `intervalMs`, never two at once; `stop` waits for a run in progress. */
-export function startSweepTimer(task: () => Promise<void>, intervalMs: number, log: { error(message: string, extra: Record<string, unknown>): void }) {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = task()
-      .catch((error: unknown) => log.error('sweep failed; the next one retries', { error }))
-      .finally(() => (running = undefined));
-  }, intervalMs);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
 
 /**
  * The whole API on this machine: dynalite persisted under DATA_DIR, the same

@@ -8,6 +8,7 @@ import { IngestEnvelopeSchema } from '../../domain/reading.js';
 import { json, noContent } from './responses.js';
 import type { Route } from './router.js';
 import { deviceIdParam, parseBody } from './validate.js';
+import { webRoutes } from './web-routes.js';
 
 export type ApiDeps = AuthDeps & DeviceDeps & IngestDeps & ReadingsDeps;
 
@@ -31,6 +32,7 @@ export function managementRoutes(deps: ApiDeps): Route[] {
   const admin = async (authorization: string | undefined) => requireAdmin(await authenticate(authorization, deps));
   const reader = async (authorization: string | undefined) => requireReader(await authenticate(authorization, deps), deps.settings.publicRead);
   return [
+    ...webRoutes(),
     { method: 'GET', pattern: '/healthz', handler: async () => json(200, { status: 'ok' }) },
     {
       method: 'POST',

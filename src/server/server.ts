@@ -1,0 +1,112 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createApiDeps } from '../adapters/compose.js';
+import { createDocumentClient, createLocalClients } from '../adapters/dynamodb/client.js';
+import { createApi } from '../adapters/http/api.js';
+import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
+import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
+import { ingestRoutes, managementRoutes } from '../adapters/http/routes.js';
+import { FileNotifier } from '../adapters/local/file-notifier.js';
+import { createObservability } from '../adapters/observability/powertools.js';
+import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
+import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
+import { StaticAdminToken } from '../adapters/static-admin-token.js';
+import { sweep } from '../app/alerts/sweep.js';
+import { ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
+import { startHttpServer } from './http-server.js';
+import { dispatchToLambdas } from './lambda-dispatch.js';
+import { startSweepTimer } from './sweep-timer.js';
+
+/**
+ * The server variant (vpc mode): the same handlers as the Lambdas behind the
+ * same Node HTTP edge as the local stack, against the real DynamoDB and SNS,
+ * with the sweep on a timer. Several instances may run the sweep at once:
+ * every change it makes is a conditional write.
+ *
+ * Test-only overrides (never set by Terraform): DYNAMODB_ENDPOINT (an embedded
+ * store), NOTIFICATIONS_DIR (notifications to a file instead of SNS),
+ * ADMIN_TOKEN (instead of the SSM parameter).
+ */
+function config(env: NodeJS.ProcessEnv) {
+  const problems: string[] = [];
+  const port = intSetting(env, 'PORT', 8080, 0, 65535, problems);
+  const sweepSeconds = intSetting(env, 'SWEEP_INTERVAL_SECONDS', 60, 1, 3600, problems);
+  const tables = {
+    readings: requiredSetting(env, 'READINGS_TABLE', problems),
+    devices: requiredSetting(env, 'DEVICES_TABLE', problems),
+    alerts: requiredSetting(env, 'ALERTS_TABLE', problems),
+  };
+  const notificationsDir = env.NOTIFICATIONS_DIR?.trim();
+  const topicArn = notificationsDir ? '' : requiredSetting(env, 'ALERTS_TOPIC_ARN', problems);
+  const adminToken = env.ADMIN_TOKEN?.trim();
+  const adminParameter = adminToken ? '' : requiredSetting(env, 'ADMIN_TOKEN_PARAMETER', problems);
+  let settings;
+  try {
+    settings = parseSettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !settings) throw new ConfigError(problems);
+  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, tables, notificationsDir, topicArn, adminToken, adminParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
+}
+
+async function main(): Promise<void> {
+  let c: ReturnType<typeof config>;
+  try {
+    c = config(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const obs = createObservability('server');
+  const db = c.dynamoEndpoint ? createLocalClients(c.dynamoEndpoint).db : createDocumentClient();
+  const deps = createApiDeps({
+    db,
+    tables: c.tables,
+    admin: c.adminToken ? new StaticAdminToken(c.adminToken) : new SsmAdminToken(new SSMClient({}), c.adminParameter, obs.logger),
+    settings: c.settings,
+    log: obs.logger,
+    telemetry: obs.telemetry,
+    notifier: c.notificationsDir ? new FileNotifier(c.notificationsDir) : new SnsNotifier(new SNSClient({}), c.topicArn),
+  });
+  const server = await startHttpServer(
+    dispatchToLambdas({
+      ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
+      api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+    }),
+    { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, log: obs.logger },
+  );
+  const sweeper = startSweepTimer(
+    async () => {
+      obs.logger.info('sweep', { ...(await sweep(deps)) });
+      if (obs.metrics.hasStoredMetrics()) obs.metrics.publishStoredMetrics();
+    },
+    c.sweepSeconds * 1000,
+    obs.logger,
+  );
+  obs.logger.info(`listening on ${server.url}`);
+  console.log(`listening on ${server.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    obs.logger.info('stopping', { signal });
+    Promise.all([server.close(), sweeper.stop()])
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        obs.logger.error('shutdown failed', { error });
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { token } from './api.mjs';
+import { h } from './dom.mjs';
+import { t, type MessageKey } from './i18n.mjs';
+
+let formCount = 0;
+
+/**
+ * The admin token form. Submitting keeps the token in sessionStorage and
+ * calls `onToken`; nothing is ever posted by the form itself (CSP
+ * `form-action 'none'`).
+ */
+export function tokenForm(reason: MessageKey, error: string | null, onToken: () => void, onCancel?: () => void): HTMLFormElement {
+  const id = `token-${++formCount}`;
+  const input = h('input', {
+    id,
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': `${id}-help${error ? ` ${id}-error` : ''}`,
+  });
+  const errorLine = h('p', { id: `${id}-error`, class: 'form-error', role: 'alert' }, error ? `⚠ ${error}` : null);
+  const form = h(
+    'form',
+    { class: 'token-form', novalidate: true },
+    h('p', {}, t(reason)),
+    h('label', { for: id }, t('auth.title')),
+    input,
+    h('p', { id: `${id}-help`, class: 'help' }, t('auth.keep')),
+    errorLine,
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('auth.signIn')),
+      onCancel ? h('button', { type: 'button', onclick: () => onCancel() }, t('auth.cancel')) : null,
+    ),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = input.value.trim();
+    if (!value) {
+      errorLine.textContent = `⚠ ${t('auth.empty')}`;
+      input.focus();
+      return;
+    }
+    token.set(value);
+    onToken();
+  });
+  return form;
+}
+
+/** Asks for the token in a modal dialog: true once one is entered, false when cancelled. */
+export function askToken(reason: MessageKey, error: string | null = null): Promise<boolean> {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'token-dialog', 'aria-labelledby': 'token-dialog-title' });
+    const close = (ok: boolean) => {
+      dialog.close();
+      dialog.remove();
+      resolve(ok);
+    };
+    dialog.append(
+      h('h2', { id: 'token-dialog-title' }, t('auth.title')),
+      tokenForm(reason, error, () => close(true), () => close(false)),
+    );
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      close(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    dialog.querySelector('input')?.focus();
+  });
+}

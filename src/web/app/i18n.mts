@@ -1,0 +1,294 @@
+/** English and French: the browser's language picks one, the switch in the header overrides it (kept in localStorage). */
+
+const en = {
+  'app.title': 'Fire & CO₂ monitor',
+  'app.skip': 'Skip to the content',
+  'nav.main': 'Main',
+  'nav.boards': 'Boards',
+  'nav.alerts': 'Alerts',
+  'lang.other': 'Français',
+  'lang.otherCode': 'FR',
+  'auth.signIn': 'Sign in',
+  'auth.signOut': 'Sign out',
+  'auth.title': 'Admin token',
+  'auth.needRead': 'This dashboard is not public: enter the admin token to see it.',
+  'auth.needWrite': 'Acknowledging an alert needs the admin token.',
+  'auth.why': 'The admin token lets you acknowledge alerts.',
+  'auth.keep': 'Kept in this browser tab only (sessionStorage) and forgotten when it closes.',
+  'auth.cancel': 'Cancel',
+  'auth.refused': 'This token was refused.',
+  'auth.forbidden': 'This token may not do that: the admin token is needed.',
+  'auth.empty': 'Enter the token.',
+  'conn.unreachable': 'The API cannot be reached; retrying. The data shown is from {ago}.',
+  'conn.unreachableNever': 'The API cannot be reached; retrying.',
+  'conn.error': 'The API answered {status}; retrying. The data shown is from {ago}.',
+  'conn.stale': 'The data may be stale: last update {ago}.',
+  'conn.live': 'Live, updated {ago}',
+  'fleet.title': 'Boards',
+  'fleet.empty': 'No board is registered yet.',
+  'fleet.count.one': '{n} board',
+  'fleet.count.other': '{n} boards',
+  'fleet.alerts.one': '{n} active alert',
+  'fleet.alerts.other': '{n} active alerts',
+  'fleet.open': 'Charts of {name}',
+  'status.online': 'Online',
+  'status.offline': 'Offline',
+  'status.never_seen': 'Never seen',
+  'status.revoked': 'Key revoked',
+  'seen.last': 'Last seen {ago}',
+  'seen.never': 'No reading yet',
+  'location.none': 'No location',
+  'metric.co2': 'CO₂',
+  'metric.temperature': 'Temperature',
+  'metric.humidity': 'Humidity',
+  'metric.smoke': 'Smoke',
+  'metric.flame': 'Flame',
+  'flame.yes': 'FLAME',
+  'flame.no': 'None',
+  'kind.fire': 'Fire',
+  'kind.smoke': 'Smoke',
+  'kind.heat': 'Heat',
+  'kind.co2': 'CO₂',
+  'kind.offline': 'Offline',
+  'severity.warning': 'Warning',
+  'severity.critical': 'Critical',
+  'state.ok': 'No alert',
+  'badge': '{severity}: {kind}',
+  'unit.rh': '% RH',
+  'state.alert': 'in alert',
+  'alerts.title': 'Alerts',
+  'alerts.active': 'Active',
+  'alerts.recent': 'Recently resolved',
+  'alerts.none': 'None.',
+  'alerts.filters': 'Filters',
+  'alerts.board': 'Board',
+  'alerts.kind': 'Kind',
+  'alerts.all': 'All',
+  'alerts.raised': 'Raised {time}',
+  'alerts.resolved': 'Resolved {time}',
+  'alerts.acked': 'Acknowledged {time}',
+  'alerts.notAcked': 'Not acknowledged',
+  'alerts.ack': 'Acknowledge',
+  'alerts.ackFor': 'Acknowledge the {kind} alert of {name}',
+  'alerts.ackDone': 'Alert acknowledged.',
+  'alerts.value': '{value} (threshold {threshold})',
+  'alerts.silence': '{value} of silence (limit {threshold})',
+  'board.back': 'All boards',
+  'board.notFound': 'There is no board {id}.',
+  'board.latest': 'Latest reading, {time}',
+  'board.range': 'Range',
+  'range.1h': 'Last hour',
+  'range.24h': 'Last 24 h',
+  'range.7d': 'Last 7 days',
+  'range.custom': 'Custom',
+  'range.from': 'From',
+  'range.to': 'To',
+  'range.apply': 'Show',
+  'range.invalid': 'The start must be before the end.',
+  'board.loading': 'Loading readings… {n}',
+  'board.loaded': '{n} readings from {from} to {to}.',
+  'board.noData': 'No readings in this range.',
+  'board.zoomHint': 'Drag across a chart to zoom in.',
+  'board.charts': 'Charts',
+  'board.alertsInRange': 'Alerts in this range',
+  'board.thresholds': 'Dashed lines: alert thresholds (this board’s own, over the defaults). Shaded: alert periods.',
+  'chart.summary': 'min {min}, max {max}, last {last}',
+  'chart.warning': 'warning',
+  'chart.critical': 'critical',
+  'error.generic': 'Something went wrong: {message}',
+  'loading': 'Loading…',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const fr: Record<MessageKey, string> = {
+  'app.title': 'Surveillance incendie et CO₂',
+  'app.skip': 'Aller au contenu',
+  'nav.main': 'Principal',
+  'nav.boards': 'Boîtiers',
+  'nav.alerts': 'Alertes',
+  'lang.other': 'English',
+  'lang.otherCode': 'EN',
+  'auth.signIn': 'Se connecter',
+  'auth.signOut': 'Se déconnecter',
+  'auth.title': 'Jeton d’administration',
+  'auth.needRead': 'Ce tableau de bord n’est pas public : saisissez le jeton d’administration pour le voir.',
+  'auth.needWrite': 'Acquitter une alerte demande le jeton d’administration.',
+  'auth.why': 'Le jeton d’administration permet d’acquitter les alertes.',
+  'auth.keep': 'Gardé dans cet onglet seulement (sessionStorage) et oublié à sa fermeture.',
+  'auth.cancel': 'Annuler',
+  'auth.refused': 'Ce jeton a été refusé.',
+  'auth.forbidden': 'Ce jeton ne le permet pas : il faut le jeton d’administration.',
+  'auth.empty': 'Saisissez le jeton.',
+  'conn.unreachable': 'L’API est injoignable ; nouvel essai en cours. Les données affichées datent de {ago}.',
+  'conn.unreachableNever': 'L’API est injoignable ; nouvel essai en cours.',
+  'conn.error': 'L’API a répondu {status} ; nouvel essai en cours. Les données affichées datent de {ago}.',
+  'conn.stale': 'Les données sont peut-être périmées : dernière mise à jour {ago}.',
+  'conn.live': 'En direct, mis à jour {ago}',
+  'fleet.title': 'Boîtiers',
+  'fleet.empty': 'Aucun boîtier n’est encore enregistré.',
+  'fleet.count.one': '{n} boîtier',
+  'fleet.count.other': '{n} boîtiers',
+  'fleet.alerts.one': '{n} alerte active',
+  'fleet.alerts.other': '{n} alertes actives',
+  'fleet.open': 'Graphiques de {name}',
+  'status.online': 'En ligne',
+  'status.offline': 'Hors ligne',
+  'status.never_seen': 'Jamais vu',
+  'status.revoked': 'Clé révoquée',
+  'seen.last': 'Vu {ago}',
+  'seen.never': 'Aucune mesure pour l’instant',
+  'location.none': 'Sans emplacement',
+  'metric.co2': 'CO₂',
+  'metric.temperature': 'Température',
+  'metric.humidity': 'Humidité',
+  'metric.smoke': 'Fumée',
+  'metric.flame': 'Flamme',
+  'flame.yes': 'FLAMME',
+  'flame.no': 'Aucune',
+  'kind.fire': 'Feu',
+  'kind.smoke': 'Fumée',
+  'kind.heat': 'Chaleur',
+  'kind.co2': 'CO₂',
+  'kind.offline': 'Hors ligne',
+  'severity.warning': 'Avertissement',
+  'severity.critical': 'Critique',
+  'state.ok': 'Aucune alerte',
+  'badge': '{severity} : {kind}',
+  'unit.rh': '% HR',
+  'state.alert': 'en alerte',
+  'alerts.title': 'Alertes',
+  'alerts.active': 'Actives',
+  'alerts.recent': 'Résolues récemment',
+  'alerts.none': 'Aucune.',
+  'alerts.filters': 'Filtres',
+  'alerts.board': 'Boîtier',
+  'alerts.kind': 'Type',
+  'alerts.all': 'Tous',
+  'alerts.raised': 'Levée {time}',
+  'alerts.resolved': 'Résolue {time}',
+  'alerts.acked': 'Acquittée {time}',
+  'alerts.notAcked': 'Non acquittée',
+  'alerts.ack': 'Acquitter',
+  'alerts.ackFor': 'Acquitter l’alerte {kind} de {name}',
+  'alerts.ackDone': 'Alerte acquittée.',
+  'alerts.value': '{value} (seuil {threshold})',
+  'alerts.silence': '{value} de silence (limite {threshold})',
+  'board.back': 'Tous les boîtiers',
+  'board.notFound': 'Il n’y a pas de boîtier {id}.',
+  'board.latest': 'Dernière mesure, {time}',
+  'board.range': 'Période',
+  'range.1h': 'Dernière heure',
+  'range.24h': 'Dernières 24 h',
+  'range.7d': '7 derniers jours',
+  'range.custom': 'Personnalisée',
+  'range.from': 'Du',
+  'range.to': 'Au',
+  'range.apply': 'Afficher',
+  'range.invalid': 'Le début doit précéder la fin.',
+  'board.loading': 'Chargement des mesures… {n}',
+  'board.loaded': '{n} mesures du {from} au {to}.',
+  'board.noData': 'Aucune mesure sur cette période.',
+  'board.zoomHint': 'Glissez sur un graphique pour zoomer.',
+  'board.charts': 'Graphiques',
+  'board.alertsInRange': 'Alertes sur cette période',
+  'board.thresholds': 'Pointillés : seuils d’alerte (ceux du boîtier, sinon les valeurs par défaut). Zones ombrées : périodes d’alerte.',
+  'chart.summary': 'min {min}, max {max}, dernière {last}',
+  'chart.warning': 'avertissement',
+  'chart.critical': 'critique',
+  'error.generic': 'Une erreur est survenue : {message}',
+  'loading': 'Chargement…',
+};
+
+export type Lang = 'en' | 'fr';
+const messages: Record<Lang, Record<MessageKey, string>> = { en, fr };
+const LANG_KEY = 'fire-co2.lang';
+
+export function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === 'en' || saved === 'fr') return saved;
+  } catch {
+    // storage disabled: follow the browser
+  }
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'fr') return 'fr';
+    if (base === 'en') return 'en';
+  }
+  return 'en';
+}
+
+let lang: Lang = 'en';
+let locale = 'en';
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+/** For numbers and dates: the browser's own locale when it is of the chosen language (en-GB: 24-hour clock), else the language. */
+export function currentLocale(): string {
+  return locale;
+}
+
+export function setLang(next: Lang, remember: boolean): void {
+  lang = next;
+  const own = (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === next);
+  try {
+    locale = own ? (Intl.getCanonicalLocales(own)[0] ?? next) : next;
+  } catch {
+    locale = next;
+  }
+  document.documentElement.lang = next;
+  document.title = t('app.title');
+  if (remember) {
+    try {
+      localStorage.setItem(LANG_KEY, next);
+    } catch {
+      // not remembered; still switched
+    }
+  }
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  return messages[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+export function plural(base: 'fleet.count' | 'fleet.alerts', n: number): string {
+  const form = new Intl.PluralRules(locale).select(n) === 'one' ? 'one' : 'other';
+  return t(`${base}.${form}`, { n: formatNumber(n, 0) });
+}
+
+export function formatNumber(value: number, fractionDigits: number): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
+}
+
+/** "2 min. ago" / "il y a 2 min". */
+export function formatAgo(iso: string | number, now = Date.now()): string {
+  const then = typeof iso === 'number' ? iso : Date.parse(iso);
+  const seconds = Math.round((then - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+  const abs = Math.abs(seconds);
+  if (abs < 45) return rtf.format(seconds, 'second');
+  if (abs < 45 * 60) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 22 * 3600) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
+export function formatDateTime(iso: string | number): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+}
+
+export function formatShortDateTime(iso: string | number): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/** Seconds as "12 min" / "1 h 5 min". */
+export function formatDuration(seconds: number): string {
+  const units = (n: number, unit: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(n);
+  if (seconds < 60) return units(Math.round(seconds), 'second');
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return units(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? units(hours, 'hour') : `${units(hours, 'hour')} ${units(minutes % 60, 'minute')}`;
+}

@@ -1,0 +1,92 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableNamesForPrefix } from '../../src/adapters/dynamodb/tables.js';
+import { ADMIN_TOKEN, ApiClient, isoNow } from '../helpers/local-stack.js';
+import { spawnStack, type StackProcess } from '../helpers/stack-process.js';
+import { startStoreProcess, type StoreProcess } from '../helpers/store-process.js';
+
+/**
+ * The server variant's bundle (dist/server/server.mjs), as the instances run
+ * it, backed by an embedded store run as its own process: two servers share
+ * it, with their sweeps running.
+ */
+const tables = tableNamesForPrefix('srv');
+const notificationsDir = mkdtempSync(join(tmpdir(), 'fire-co2-server-'));
+let store: StoreProcess;
+let servers: StackProcess[] = [];
+
+function serverEnv(): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    READINGS_TABLE: tables.readings,
+    DEVICES_TABLE: tables.devices,
+    ALERTS_TABLE: tables.alerts,
+    DYNAMODB_ENDPOINT: store.endpoint,
+    NOTIFICATIONS_DIR: notificationsDir,
+    ADMIN_TOKEN,
+    SWEEP_INTERVAL_SECONDS: '1',
+    OFFLINE_AFTER_SECONDS: '2',
+    AWS_REGION: 'eu-west-3',
+  };
+}
+
+const lines = () => {
+  const path = join(notificationsDir, 'notifications.jsonl');
+  return existsSync(path)
+    ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { deviceId: string; kind: string; transition: string })
+    : [];
+};
+
+beforeAll(async () => {
+  store = await startStoreProcess(tables);
+  servers = await Promise.all([spawnStack('', serverEnv(), 'dist/server/server.mjs'), spawnStack('', serverEnv(), 'dist/server/server.mjs')]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of servers) {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+  await store?.stop();
+  rmSync(notificationsDir, { recursive: true, force: true });
+});
+
+describe('the server bundle', () => {
+  it('passes the contract smoke test: register, ingest, query, an alert', async () => {
+    const api = new ApiClient(servers[0]?.url as string, ADMIN_TOKEN);
+    expect((await api.request('GET', '/healthz', { token: null })).body).toEqual({ status: 'ok' });
+    const key = await api.registerDevice('srv-smoke');
+    const post = await api.post('srv-smoke', key, [{ id: 'r1', ts: isoNow(-60_000), co2: 812 }, { id: 'r2', ts: isoNow(-30_000), flame: true }]);
+    expect(post.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    // The other server sees the same data.
+    const other = new ApiClient(servers[1]?.url as string, ADMIN_TOKEN);
+    expect((await other.allReadings('srv-smoke')).map((r) => r.id)).toEqual(['r1', 'r2']);
+    const alerts = await other.request('GET', '/v1/alerts?deviceId=srv-smoke');
+    expect(alerts.body.items).toEqual([expect.objectContaining({ kind: 'fire', severity: 'critical', status: 'active' })]);
+    expect(lines().filter((l) => l.deviceId === 'srv-smoke').map((l) => `${l.kind}:${l.transition}`)).toEqual(['fire:raised']);
+    expect((await api.request('POST', '/v1/readings', { token: 'nope', body: {} })).status).toBe(401);
+  });
+
+  it('two servers receiving the same alerting readings, with both sweeps running, notify each transition once', async () => {
+    const [a, b] = servers.map((s) => new ApiClient(s.url, ADMIN_TOKEN)) as [ApiClient, ApiClient];
+    const key = await a.registerDevice('srv-race');
+    const batch = [{ id: 's1', ts: isoNow(-50_000), smoke: 0.5, co2: 1500 }, { id: 's2', ts: isoNow(-40_000), co2: 5500 }];
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).post('srv-race', key, batch)));
+    expect(answers.every((x) => x.status === 200)).toBe(true);
+    // Silence: both sweeps see the board offline at the same time.
+    await new Promise((r) => setTimeout(r, 4_500));
+    await b.post('srv-race', key, [{ id: 's3', ts: isoNow(), smoke: 0.1, co2: 800 }]);
+    const mine = lines().filter((l) => l.deviceId === 'srv-race').map((l) => `${l.kind}:${l.transition}`);
+    expect(mine.sort()).toEqual(
+      ['smoke:raised', 'co2:raised', 'co2:escalated', 'offline:raised', 'offline:resolved', 'smoke:resolved', 'co2:resolved'].sort(),
+    );
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const extra = await spawnStack('', serverEnv(), 'dist/server/server.mjs');
+    extra.child.kill('SIGTERM');
+    expect(await extra.exited).toBe(0);
+  });
+});

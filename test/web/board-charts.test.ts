@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestStack, type TestStack } from '../helpers/local-stack.js';
+import { chromiumMissing, launchChromium, screenshot, watchedPage, type WatchedPage } from './browser.js';
+
+/**
+ * The board view's charts in headless Chromium: 24 h of 10-second readings
+ * seeded through POST /v1/readings and read back through the paged readings
+ * route; and a week of them (60,480) served to the page by an intercepted
+ * route, to show it stays fluid.
+ */
+const skip = chromiumMissing();
+const STEP_MS = 10_000;
+const BATCH = 480; // under the contract's 500 a batch
+const SEEDED = 8_500; // 23.6 h: all of it stays inside "last 24 h" however long the test takes
+
+/** Indoor air over a day, a CO2 episode near the end (above this board's own warning level, 1200 ppm). */
+function reading(i: number, ts: number) {
+  const hour = (i * STEP_MS) / 3600_000;
+  const episode = i >= SEEDED - 500 && i < SEEDED - 380; // 20 minutes, then back below the clear level
+  return {
+    id: `r-${i}`,
+    ts: new Date(ts).toISOString(),
+    co2: Math.round(episode ? 1400 + (i % 7) * 10 : 600 + 150 * Math.sin(hour / 3) + (i % 11) * 3),
+    temperature: Math.round((21 + 1.5 * Math.sin(hour / 4) + (i % 5) * 0.05) * 10) / 10,
+    humidity: Math.round(40 + 5 * Math.cos(hour / 5)),
+    smoke: Math.round((0.02 + 0.01 * Math.sin(hour)) * 1000) / 1000,
+    flame: false,
+  };
+}
+
+async function chart(page: Page, metric: string) {
+  const figure = page.locator(`figure[data-metric="${metric}"]`);
+  return {
+    points: Number(await figure.getAttribute('data-points')),
+    drawn: Number(await figure.getAttribute('data-drawn')),
+    lines: await figure.getAttribute('data-lines'),
+    canvases: await figure.locator('canvas').count(),
+  };
+}
+
+/** The little of a canvas the pixel count uses (the root tsconfig has no DOM types). */
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+}
+
+/** Pixels of the chart's (transparent) canvas near a colour and within an opacity range: the line, a threshold line, an alert band. */
+async function pixelsLike(page: Page, metric: string, rgb: [number, number, number], tolerance: number, alpha: [number, number]): Promise<number> {
+  return page.locator(`figure[data-metric="${metric}"] canvas`).evaluate(
+    (canvas, [r, g, b, tol, aMin, aMax]) => {
+      const c = canvas as unknown as CanvasLike;
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const a = data[i + 3] as number;
+        if (a < aMin || a > aMax) continue;
+        if (Math.abs((data[i] as number) - r) <= tol && Math.abs((data[i + 1] as number) - g) <= tol && Math.abs((data[i + 2] as number) - b) <= tol) n++;
+      }
+      return n;
+    },
+    [...rgb, tolerance, ...alpha] as [number, number, number, number, number, number],
+  );
+}
+
+describe.skipIf(skip)('board charts (headless Chromium)', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let w: WatchedPage;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startTestStack({ PUBLIC_READ: 'true', SWEEP_INTERVAL_SECONDS: '3600', DEVICE_SERIES: 'off' }), launchChromium()]);
+    const key = await stack.api.registerDevice('web-chart', { name: 'Amphi 2', location: 'Bâtiment C', thresholds: { co2: { warning: 1200 } } });
+    await stack.api.registerDevice('web-week', { name: 'Semaine' });
+    const start = Date.now() - 10_000 - (SEEDED - 1) * STEP_MS;
+    const batches: ReturnType<typeof reading>[][] = [];
+    for (let i = 0; i < SEEDED; i += BATCH) {
+      batches.push(Array.from({ length: Math.min(BATCH, SEEDED - i) }, (_, j) => reading(i + j, start + (i + j) * STEP_MS)));
+    }
+    const post = async (batch: ReturnType<typeof reading>[]) => {
+      const answer = await stack.api.post('web-chart', key, batch);
+      if (answer.status !== 200 || answer.body.accepted !== batch.length) throw new Error(`seed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    };
+    // The quiet part four batches at a time; the last two hours (the CO2 episode) in order, so that it raises and clears an alert.
+    const quiet = batches.slice(0, -2);
+    for (let i = 0; i < quiet.length; i += 4) await Promise.all(quiet.slice(i, i + 4).map(post));
+    for (const batch of batches.slice(-2)) await post(batch);
+    w = await watchedPage(browser);
+  }, 240_000); // about 20 s on an idle 2-core machine; the store's own cost (dynalite), several times that under load
+
+  afterAll(async () => {
+    await w?.context.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('draws CO2, temperature, humidity and smoke over 24 h, with thresholds and the alert period, paging through the API', async () => {
+    const alerts = (await stack.api.request('GET', '/v1/alerts?deviceId=web-chart&status=all')).body.items;
+    expect(alerts.map((a: { kind: string; status: string }) => `${a.kind}:${a.status}`)).toEqual(['co2:resolved']);
+
+    await w.page.goto(`${stack.api.url}/#/board/web-chart?range=24h`);
+    await w.page.locator('.charts[data-ready="true"]').waitFor({ timeout: 20_000 });
+    expect(await w.page.locator('button[data-range="24h"]').getAttribute('aria-pressed')).toBe('true');
+    const width = await w.page.locator('figure[data-metric="co2"] .chart-host').evaluate((el) => el.clientWidth);
+    for (const metric of ['co2', 'temperature', 'humidity', 'smoke']) {
+      const c = await chart(w.page, metric);
+      expect(c.points, metric).toBe(SEEDED);
+      expect(c.canvases, metric).toBe(1);
+      expect(c.drawn, metric).toBeGreaterThan(100);
+      expect(c.drawn, metric).toBeLessThanOrEqual(4 * width + 10); // reduced to the chart's width
+    }
+    // The device's own warning level over the contract's defaults.
+    expect((await chart(w.page, 'co2')).lines).toBe('1200,5000');
+    expect((await chart(w.page, 'temperature')).lines).toBe('57');
+    expect((await chart(w.page, 'smoke')).lines).toBe('35');
+    expect((await chart(w.page, 'humidity')).lines).toBe('');
+    // Every page was followed: 8,500 readings at 1000 a page.
+    const pages = w.requests.filter((u) => u.includes('/v1/devices/web-chart/readings'));
+    expect(pages.length).toBeGreaterThanOrEqual(9);
+    expect(pages.some((u) => u.includes('cursor='))).toBe(true);
+    expect(pages.every((u) => u.includes('limit=1000'))).toBe(true);
+
+    // Drawn, not just laid out: the line (--chart-line), the dashed warning level (--warning) and the shaded alert period.
+    expect(await pixelsLike(w.page, 'co2', [29, 78, 216], 30, [200, 255])).toBeGreaterThan(300);
+    expect(await pixelsLike(w.page, 'co2', [161, 92, 7], 30, [200, 255])).toBeGreaterThan(50);
+    expect(await pixelsLike(w.page, 'co2', [217, 119, 6], 6, [20, 80])).toBeGreaterThan(200);
+    expect(await w.page.locator('figure[data-metric="co2"] .chart-summary').innerText()).toMatch(/max 1,4\d0 ppm/);
+    expect(await w.page.locator('.board-alerts').innerText()).toMatch(/Warning: CO₂[\s\S]*1,4\d0 ppm \(threshold 1,200 ppm\)/);
+    await screenshot(w.page, 'board-24h');
+    expect(w.errors).toEqual([]);
+    expect(w.foreign).toEqual([]);
+  });
+
+  it('zooms into a dragged span from the readings already loaded', async () => {
+    const before = w.requests.length;
+    const box = await w.page.locator('figure[data-metric="co2"] .u-over').boundingBox();
+    if (!box) throw new Error('no plot area');
+    await w.page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await w.page.mouse.down();
+    await w.page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 5 });
+    await w.page.mouse.up();
+    await w.page.locator('button[data-range="custom"][aria-pressed="true"]').waitFor();
+    await w.page.locator('#range-from').waitFor();
+    expect(w.page.url()).toMatch(/#\/board\/web-chart\?from=.*&to=/);
+    const zoomed = await chart(w.page, 'co2');
+    expect(zoomed.points).toBeGreaterThan(SEEDED * 0.15);
+    expect(zoomed.points).toBeLessThan(SEEDED * 0.25);
+    expect(w.requests.slice(before).filter((u) => u.includes('/readings'))).toEqual([]);
+    expect(w.errors).toEqual([]);
+  });
+
+  it('stays fluid with a week of 10-second readings (60,480 points)', async () => {
+    // The page pages through a week served by the test (the real API would take minutes to seed it).
+    await w.page.route(/\/v1\/devices\/web-week\/readings\?/, async (route) => {
+      const q = new URL(route.request().url()).searchParams;
+      const from = Date.parse(q.get('from') as string);
+      const to = Date.parse(q.get('to') as string);
+      let t = q.get('cursor') ? Number(q.get('cursor')) : Math.ceil(from / STEP_MS) * STEP_MS;
+      const items = [];
+      for (; t < to && items.length < 1000; t += STEP_MS) {
+        const h = t / 3600_000;
+        const ts = new Date(t).toISOString();
+        items.push({ ts, co2: Math.round(650 + 200 * Math.sin(h / 2)), temperature: 21 + Math.sin(h / 6), humidity: 45, smoke: 0.02, receivedAt: ts });
+      }
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(t < to ? { items, nextCursor: String(t) } : { items }) });
+    });
+    const started = Date.now();
+    await w.page.goto(`${stack.api.url}/#/board/web-week?range=7d`);
+    await w.page.locator('.charts[data-ready="true"]').waitFor({ timeout: 30_000 });
+    const loadMs = Date.now() - started;
+    const co2 = await chart(w.page, 'co2');
+    expect(Math.abs(co2.points - 60_480)).toBeLessThanOrEqual(1);
+    expect(co2.drawn).toBeLessThan(6_000);
+    // A zoom re-draws from memory: measured in the page, from the drag to the new data on screen.
+    const box = await w.page.locator('figure[data-metric="co2"] .u-over').boundingBox();
+    if (!box) throw new Error('no plot area');
+    await w.page.evaluate(`(() => {
+      const figure = document.querySelector('figure[data-metric="co2"]');
+      new MutationObserver(() => (window.zoomDone ??= performance.now())).observe(figure, { attributes: true, attributeFilter: ['data-points'] });
+      document.addEventListener('mouseup', () => (window.zoomStart = performance.now()), { capture: true, once: true });
+    })()`);
+    await w.page.mouse.move(box.x + box.width * 0.1, box.y + 20);
+    await w.page.mouse.down();
+    await w.page.mouse.move(box.x + box.width * 0.9, box.y + 20, { steps: 5 });
+    await w.page.mouse.up();
+    await w.page.waitForFunction('window.zoomDone !== undefined');
+    const zoomMs = await w.page.evaluate<number>('window.zoomDone - window.zoomStart');
+    console.log(`a week of readings: loaded and drawn in ${loadMs} ms (61 pages); a zoom redrawn in ${zoomMs.toFixed(0)} ms`);
+    expect(loadMs).toBeLessThan(15_000);
+    expect(zoomMs).toBeLessThan(750); // about 70 ms on an idle machine; generous for a loaded CI
+    await screenshot(w.page, 'board-week');
+    expect(w.errors).toEqual([]);
+    expect(w.foreign).toEqual([]);
+  });
+});
