@@ -1,4 +1,5 @@
 import { raiseOffline, remind } from '../../domain/alerts/lifecycle.js';
+import type { AlertKind, Severity } from '../../domain/alerts/types.js';
 import { mergeThresholds } from '../../domain/thresholds.js';
 import { formatUtc } from '../../domain/time.js';
 import { forEachLimited } from '../concurrency.js';
@@ -7,9 +8,16 @@ import { commitAlertChange } from './commit.js';
 import type { AlertDeps } from './deps.js';
 import { deliverPending } from './deliver.js';
 
+/** Every (kind, severity) an alert can have. */
+const ALERT_LEVELS: [AlertKind, Severity][] = [
+  ['co2', 'warning'], ['co2', 'critical'], ['fire', 'critical'], ['heat', 'critical'], ['smoke', 'critical'], ['offline', 'warning'],
+];
+
 export interface SweepReport {
   devices: number;
   offline: number;
+  /** Active alerts by `kind/severity`, zeros included. */
+  active: Record<string, number>;
   raised: number;
   reminders: number;
   delivered: number;
@@ -28,7 +36,8 @@ export interface SweepReport {
 export async function sweep(deps: AlertDeps): Promise<SweepReport> {
   const nowMs = deps.clock.now();
   const devices = await deps.devices.list();
-  const report: SweepReport = { devices: devices.length, offline: 0, raised: 0, reminders: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
+  const active = Object.fromEntries(ALERT_LEVELS.map(([kind, severity]) => [`${kind}/${severity}`, 0]));
+  const report: SweepReport = { devices: devices.length, offline: 0, active, raised: 0, reminders: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
   await forEachLimited(devices, 8, async (device) => {
     try {
       await sweepDevice(deps, device, nowMs, report);
@@ -37,6 +46,11 @@ export async function sweep(deps: AlertDeps): Promise<SweepReport> {
     }
   });
   deps.telemetry.count('OfflineDevices', report.offline);
+  // A gauge per (kind, severity), zeros included, so that dashboard lines never go missing.
+  for (const [level, n] of Object.entries(report.active)) {
+    const [kind, severity] = level.split('/') as [string, string];
+    deps.telemetry.count('ActiveAlerts', n, { kind, severity });
+  }
   deps.telemetry.count('PendingNotifications', report.pending);
   deps.telemetry.measure('OldestPendingNotificationAge', 'Seconds', report.oldestPendingSeconds);
   deps.telemetry.count('SweepRuns', 1);
@@ -66,6 +80,9 @@ async function sweepDevice(deps: AlertDeps, device: DeviceSnapshot, nowMs: numbe
   report.reminders += reminded.queued.length;
   state = reminded.state;
   if (state.active.offline) report.offline++;
+  for (const [kind, alert] of Object.entries(state.active)) {
+    if (alert) report.active[`${kind}/${alert.severity}`] = (report.active[`${kind}/${alert.severity}`] ?? 0) + 1;
+  }
   if (Object.keys(state.pending).length > 0) {
     const delivery = await deliverPending(deps, device);
     report.delivered += delivery.delivered;
