@@ -1,8 +1,8 @@
 # Root module: the mode switch.
 #
 #   serverless: storage + alerts + api (HTTP API, api/ingest/sweep functions)
-#   vpc:        storage + alerts + network + server (stub for now) + the sweep
-#               function; the server variant will provide the HTTP API.
+#   vpc:        storage + alerts + network + server (server.tf): the same HTTP
+#               API served by instances, which also run the sweep; no Lambda.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -36,8 +36,8 @@ locals {
     var.thresholds.offlineAfterSeconds == null ? {} : { offlineAfterSeconds = var.thresholds.offlineAfterSeconds },
   )
 
-  # The settings of the application, in one place: every function (and, in
-  # a later issue, the server variant) gets exactly this environment.
+  # The settings of the application, in one place: every function and the
+  # server variant's service (server.tf) get exactly this environment.
   app_environment = {
     READINGS_TABLE               = module.storage.table_names.readings
     DEVICES_TABLE                = module.storage.table_names.devices
@@ -49,6 +49,7 @@ locals {
     PUBLIC_READ                  = tostring(var.public_read)
     NOTIFICATION_LANGUAGE        = var.notification_language
     REMINDER_MINUTES             = tostring(var.reminder_minutes)
+    DEVICE_SERIES                = var.device_series
     OFFLINE_AFTER_SECONDS        = tostring(coalesce(var.thresholds.offlineAfterSeconds, var.offline_after_seconds))
     POWERTOOLS_SERVICE_NAME      = var.name
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
@@ -82,6 +83,8 @@ module "api" {
   name            = var.name
   aws             = local.aws
   enable_http_api = local.serverless
+  # In vpc mode the servers run the sweep on a timer: no Lambda at all.
+  enable_sweep = local.serverless
 
   table_arns        = module.storage.table_arns
   table_kms_key_arn = module.storage.kms_key_arn
@@ -122,14 +125,4 @@ module "network" {
   flow_log_retention_days = var.log_retention_days
 }
 
-module "server" {
-  source = "./modules/server"
-  count  = local.vpc ? 1 : 0
-
-  name = var.name
-  network = {
-    vpc_id             = module.network[0].vpc_id
-    public_subnet_ids  = module.network[0].public_subnet_ids
-    private_subnet_ids = module.network[0].private_subnet_ids
-  }
-}
+# module "server" (vpc mode): server.tf.

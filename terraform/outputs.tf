@@ -1,16 +1,18 @@
-# The fourth step of next_steps depends on the mode.
+# The fourth step of next_steps: register a board (both modes serve the same API).
 locals {
-  next_step_api = local.serverless ? join("\n", [
+  api_url = local.serverless ? module.api.api_url : module.server[0].api_url
+
+  next_step_api = join("\n", concat([
     "Register a board:",
-    "     API_URL=${coalesce(module.api.api_url, "<api_url>")}",
+    "     API_URL=${coalesce(local.api_url, "<api_url>")}",
+    ], local.vpc ? [
+    "     curl -sS \"$API_URL/healthz\"   # vpc mode: 503 until a server is healthy, a few minutes after the first apply",
+    ] : [], [
     "     ADMIN_TOKEN=\"$(aws ssm get-parameter --with-decryption --name '${local.admin_token_parameter_name}' --query Parameter.Value --output text)\"",
     "     curl -sS -X POST \"$API_URL/v1/devices\" -H \"Authorization: Bearer $ADMIN_TOKEN\" -H 'Content-Type: application/json' \\",
     "       -d '{\"deviceId\":\"bbb-room-101\",\"name\":\"Room 101\"}'",
     "   The answer's key is shown once: put it in the board's configuration.",
-    ]) : join("\n", [
-    "vpc mode: the server variant's HTTP API is not deployed yet (api_url is null); the tables,",
-    "   the alerts topic, the network and the sweep function are.",
-  ])
+  ]))
 }
 
 output "mode" {
@@ -19,8 +21,8 @@ output "mode" {
 }
 
 output "api_url" {
-  description = "Base URL of the HTTP API (no trailing slash). null in vpc mode until the server variant exists."
-  value       = local.serverless ? module.api.api_url : module.server[0].api_url
+  description = "Base URL of the HTTP API (no trailing slash), in both modes."
+  value       = local.api_url
 }
 
 output "table_names" {
@@ -34,13 +36,16 @@ output "alerts_topic_arn" {
 }
 
 output "function_names" {
-  description = "Lambda function names by role (api, ingest, sweep in serverless mode; sweep in vpc mode)."
+  description = "Lambda function names by role (api, ingest, sweep in serverless mode; none in vpc mode, where the servers do their work)."
   value       = module.api.function_names
 }
 
 output "log_group_names" {
-  description = "CloudWatch log groups of the functions (and of the HTTP API access log, key `access`)."
-  value       = module.api.log_group_names
+  description = "CloudWatch log groups: of the functions (serverless mode) or of the servers (key `server`, vpc mode), and of the HTTP API access log (key `access`)."
+  value = merge(module.api.log_group_names, local.vpc ? {
+    access = module.server[0].access_log_group_name
+    server = module.server[0].log_group_name
+  } : {})
 }
 
 output "admin_token_parameter_name" {
@@ -69,7 +74,7 @@ output "next_steps" {
     Next steps for stack "${var.name}" (${var.mode} mode, region ${local.aws.region}):
 
     1. The admin token is read from the SSM SecureString ${local.admin_token_parameter_name}.
-       If it does not exist yet, create it (the functions answer 401 to admin calls until then):
+       If it does not exist yet, create it (the API answers 401 to admin calls until then):
          aws ssm put-parameter --type SecureString --name '${local.admin_token_parameter_name}' --value "$(openssl rand -hex 32)"
     2. Each of the ${length(var.alert_emails)} address(es) in alert_emails gets an "AWS Notification -
        Subscription Confirmation" e-mail: follow its link, or that address gets no alerts.

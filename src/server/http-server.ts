@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** How long shutdown waits for requests in flight before cutting connections. */
   shutdownGraceMs?: number;
+  /** Idle keep-alive connections are closed after this (default 5 s; behind a load balancer: above its idle timeout). */
+  keepAliveTimeoutMs?: number;
   log: Log;
 }
 
@@ -80,7 +82,7 @@ export async function startHttpServer(handle: Handle, options: HttpServerOptions
   let closing = false;
   let idle: (() => void) | undefined;
   const server = createServer(
-    { requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    { requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: 10_000, keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000 },
     (req, res) => {
       inFlight++;
       const started = performance.now();

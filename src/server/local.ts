@@ -26,10 +26,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (stack.adminTokenGenerated) {
-    console.log(`admin token (generated once, kept in ${config.dataDir}/admin-token): ${stack.adminToken}`);
-  }
-  console.log(`listening on ${stack.url}`);
+  // Handlers first: a signal right after the 'listening' line must find them installed.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -45,6 +42,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (stack.adminTokenGenerated) {
+    console.log(`admin token (generated once, kept in ${config.dataDir}/admin-token): ${stack.adminToken}`);
+  }
+  console.log(`listening on ${stack.url}`);
 }
 
 main().catch((error: unknown) => {

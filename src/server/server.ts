@@ -78,7 +78,8 @@ async function main(): Promise<void> {
       ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
       api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
     }),
-    { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, log: obs.logger },
+    // Above the load balancer's 60 s idle timeout, so it never reuses a connection we are closing.
+    { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, log: obs.logger },
   );
   const sweeper = startSweepTimer(
     async () => {
@@ -88,8 +89,7 @@ async function main(): Promise<void> {
     c.sweepSeconds * 1000,
     obs.logger,
   );
-  obs.logger.info(`listening on ${server.url}`);
-  console.log(`listening on ${server.url}`);
+  // Handlers first: a signal right after the 'listening' line must find them installed.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  obs.logger.info(`listening on ${server.url}`);
+  console.log(`listening on ${server.url}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,13 @@
-# VPC mode: the same tables and alerts, the API served by the server variant
-# inside a VPC (public and private subnets, NAT, DynamoDB gateway endpoint).
-#
-# The server variant itself is a later step: for now this mode creates the
-# network, the tables, the alerts topic and the sweep function, and no HTTP API.
+# VPC mode: the same API, tables and alerts as serverless mode, served by
+# the server variant: instances in the private subnets of a VPC (NAT,
+# DynamoDB gateway endpoint), behind an internal load balancer and an API
+# Gateway HTTP API (docs/server-variant.md). It costs money at rest (NAT
+# gateway, load balancer, instances): see the doc before choosing it.
 #
 # Copy this file (e.g. to terraform/examples/my-site.local.tfvars, which git
 # ignores), edit, then:
 #   make plan  MODE=vpc TFVARS=terraform/examples/my-site.local.tfvars
-# Every variable is described in terraform/variables.tf.
+# Every variable is described in terraform/variables.tf (the servers': variables-server.tf).
 
 mode   = "vpc"
 name   = "fireco2-vpc"
@@ -29,6 +29,13 @@ az_count           = 2
 vpc_cidr           = "10.40.0.0/16"
 nat_gateway_mode   = "single" # "per_az" survives the loss of a zone, at one NAT gateway per zone
 enable_flow_logs   = true
+
+# Servers: arm64 (Graviton) instances, 2 to 4, scaled on average CPU.
+server_instance_type = "t4g.small"
+server_min_size      = 2
+server_max_size      = 4
+server_cpu_target    = 60
+# server_ami_id = "ami-..." # pins the image; unset = the current Amazon Linux 2023 arm64 image at each plan
 
 log_retention_days  = 30
 deletion_protection = true

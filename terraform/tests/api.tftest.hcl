@@ -136,7 +136,7 @@ run "functions_logs_and_stage" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_rule.sweep.schedule_expression == "rate(1 minute)"
+    condition     = aws_cloudwatch_event_rule.sweep[0].schedule_expression == "rate(1 minute)"
     error_message = "sweep runs every minute by default."
   }
 }
@@ -163,7 +163,7 @@ run "sweep_only" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_rule.sweep.schedule_expression == "rate(2 minutes)" && output.api_url == null
+    condition     = aws_cloudwatch_event_rule.sweep[0].schedule_expression == "rate(2 minutes)" && output.api_url == null
     error_message = "sweep_schedule sets the rule; api_url is null without the HTTP API."
   }
 }
@@ -217,9 +217,9 @@ run "routes_reach_the_right_function" {
 
   assert {
     condition = (
-      aws_cloudwatch_event_target.sweep.arn == aws_lambda_function.this["sweep"].arn &&
-      aws_lambda_permission.sweep_schedule.principal == "events.amazonaws.com" &&
-      aws_lambda_permission.sweep_schedule.source_arn == aws_cloudwatch_event_rule.sweep.arn
+      aws_cloudwatch_event_target.sweep[0].arn == aws_lambda_function.this["sweep"].arn &&
+      aws_lambda_permission.sweep_schedule[0].principal == "events.amazonaws.com" &&
+      aws_lambda_permission.sweep_schedule[0].source_arn == aws_cloudwatch_event_rule.sweep[0].arn
     )
     error_message = "The schedule invokes sweep, and only that rule may."
   }

@@ -64,11 +64,44 @@ mock_provider "aws" {
   mock_resource "aws_eip" {
     defaults = { public_ip = "203.0.113.10" }
   }
+
+  # The server variant (vpc mode).
+  mock_data "aws_default_tags" {
+    defaults = { tags = {} }
+  }
+
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/fcout-server" }
+  }
+
+  mock_resource "aws_lb" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:eu-west-3:123456789012:loadbalancer/app/fcout-server/50dc6c495c0c9188"
+      arn_suffix = "app/fcout-server/50dc6c495c0c9188"
+    }
+  }
+
+  mock_resource "aws_lb_target_group" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/fcout-server/73e2d6bc24d8a067"
+      arn_suffix = "targetgroup/fcout-server/73e2d6bc24d8a067"
+    }
+  }
+
+  mock_resource "aws_lb_listener" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-3:123456789012:listener/app/fcout-server/50dc6c495c0c9188/f2f7dc8efc522ab2" }
+  }
+
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
 }
 
 variables {
   name              = "fcout"
   lambda_dist_dir   = "tests/fixtures/lambda"
+  server_dist_dir   = "tests/fixtures/server"
+  server_ami_id     = "ami-0123456789abcdef0"
   alert_emails      = ["ops@example.org"]
   alert_sms_numbers = ["+33612345678"]
 }
@@ -89,7 +122,7 @@ run "serverless_outputs" {
       jsonencode(output.table_names) == jsonencode({ alerts = "fcout-alerts", devices = "fcout-devices", readings = "fcout-readings" }) &&
       output.alerts_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcout-alerts" &&
       output.admin_token_parameter_name == "/fcout/admin-token" &&
-      output.network == null
+      output.network == null && output.server == null
     )
     error_message = "Function, table, topic and parameter names."
   }
@@ -113,21 +146,30 @@ run "vpc_outputs" {
   }
 
   assert {
-    condition     = output.api_url == null && output.mode == "vpc"
-    error_message = "No API URL in vpc mode until the server variant exists."
+    condition     = output.api_url == "https://a1b2c3d4e5.execute-api.eu-west-3.amazonaws.com" && output.mode == "vpc"
+    error_message = "vpc mode has an API URL too: the server variant's HTTP API."
   }
 
   assert {
     condition = (
-      jsonencode(output.function_names) == jsonencode({ sweep = "fcout-sweep" }) &&
+      jsonencode(output.function_names) == jsonencode({}) &&
       length(output.network.public_subnet_ids) == 2 && length(output.network.private_subnet_ids) == 2 &&
       jsonencode(output.network.nat_public_ips) == jsonencode(["203.0.113.10"])
     )
-    error_message = "vpc mode: the sweep function, two public and two private subnets, one NAT IP."
+    error_message = "vpc mode: no Lambda function (the servers run the sweep), two public and two private subnets, one NAT IP."
   }
 
   assert {
-    condition     = strcontains(output.next_steps, "not deployed yet")
-    error_message = "next_steps says the vpc-mode API is not there yet."
+    condition = (
+      output.server.log_group_name == "/firemon/fcout/server" && output.server_log_group_name == "/firemon/fcout/server" &&
+      output.server.autoscaling_group_name == "fcout-server" && output.server.target_group_arn_suffix == "targetgroup/fcout-server/73e2d6bc24d8a067" &&
+      output.server.bundle_s3_uri == "s3://fcout-bundle-123456789012-eu-west-3/server/server.mjs"
+    )
+    error_message = "The server output names what an operator looks at: ${jsonencode(output.server)}"
+  }
+
+  assert {
+    condition     = strcontains(output.next_steps, "API_URL=https://a1b2c3d4e5.execute-api.eu-west-3.amazonaws.com") && strcontains(output.next_steps, "/healthz") && strcontains(output.next_steps, "/v1/devices")
+    error_message = "next_steps tells how to check the servers are healthy and register a board:\n${output.next_steps}"
   }
 }

@@ -79,6 +79,7 @@ run "serverless_defaults" {
       ALERTS_TABLE                 = "fctest-alerts"
       ALERTS_TOPIC_ARN             = "arn:aws:sns:eu-west-3:123456789012:fctest-alerts"
       DEVICES_TABLE                = "fctest-devices"
+      DEVICE_SERIES                = "logs"
       NODE_OPTIONS                 = "--enable-source-maps"
       NOTIFICATION_LANGUAGE        = "en"
       OFFLINE_AFTER_SECONDS        = "600"

@@ -3,67 +3,25 @@
  * src/adapters/dynamodb/tables.ts (keys, attributes, indexes, TTL), and
  * checks that both example variable files plan offline.
  *
- * How it plans without AWS: the configuration is copied to a temporary
- * directory with a local-state override (a developer's real state or backend
- * is never touched), the provider gets dummy credentials, and its only
- * network calls (STS GetCallerIdentity, for credential validation and
- * data.aws_caller_identity) go to a stub on 127.0.0.1 through
- * AWS_ENDPOINT_URL_STS. Providers come from the same CLI configuration as
- * `scripts/tf.sh` (TF_PLUGIN_MIRROR honoured). Each example is planned once
- * and every assertion reads those two plans.
+ * How it plans without AWS: plan-offline.ts (a copy of the configuration
+ * with a local state, dummy credentials, a stub for the provider's STS and
+ * SSM calls). Each example is planned once and every assertion reads those
+ * two plans.
  *
  * Without terraform the suite is skipped with one loud line, unless
  * REQUIRE_TOOLS=1, when it fails.
  */
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinitions, type TableDefinition } from '../../src/adapters/dynamodb/tables.js';
+import { created, OfflinePlanner, STUB_AMI_ID, terraformDir, terraformInstalled, type Plan } from './plan-offline.js';
 
-const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const terraformDir = path.join(repo, 'terraform');
 const requireTools = process.env.REQUIRE_TOOLS === '1';
-
-const ACCOUNT = '123456789012';
-
-async function terraformInstalled(): Promise<boolean> {
-  try {
-    await run('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const installed = await terraformInstalled();
 if (!installed) {
   const line = 'terraform is not installed: terraform/tests/table-drift.test.ts did NOT check the tables against Terraform';
   console.warn(requireTools ? `FAILED: ${line} (REQUIRE_TOOLS=1)` : `SKIPPED: ${line}`);
-}
-
-// ---------------------------------------------------------------------------
-// Plan JSON, the parts read here.
-// ---------------------------------------------------------------------------
-
-interface ResourceChange {
-  address: string;
-  module_address?: string;
-  mode: 'managed' | 'data';
-  type: string;
-  change: { actions: string[]; after: Record<string, unknown> | null };
-}
-
-interface Plan {
-  variables: Record<string, { value: unknown }>;
-  resource_changes: ResourceChange[];
 }
 
 interface PlannedTable {
@@ -76,77 +34,11 @@ interface PlannedTable {
   ttl: { attribute_name: string | null; enabled: boolean }[];
 }
 
-// ---------------------------------------------------------------------------
-// Offline planning.
-// ---------------------------------------------------------------------------
-
-/** Answers every STS call with a GetCallerIdentity for the dummy account. */
-async function startStsStub(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(
-        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-          `<Arn>arn:aws:iam::${ACCOUNT}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN</UserId><Account>${ACCOUNT}</Account>` +
-          '</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-/** Copies the configuration (.tf files only: no state, no .terraform, no tfvars) to dir. */
-async function copyConfiguration(dir: string): Promise<void> {
-  for (const entry of await readdir(terraformDir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.tf')) {
-      await cp(path.join(terraformDir, entry.name), path.join(dir, entry.name));
-    }
-  }
-  await cp(path.join(terraformDir, 'modules'), path.join(dir, 'modules'), {
-    recursive: true,
-    filter: (src) => !/[/\\](\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*)$/.test(src),
-  });
-  await writeFile(
-    path.join(dir, 'zz_offline_test_override.tf'),
-    `# Written by table-drift.test.ts: plan against an empty local state.\nterraform {\n  backend "local" {\n    path = "${path.join(dir, 'offline.tfstate')}"\n  }\n}\n`,
-  );
-}
-
-async function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const { stdout } = await run('terraform', [`-chdir=${dir}`, ...args], { env, maxBuffer: 256 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`terraform ${args[0]} failed:\n${e.stderr || e.stdout || e.message}`);
-  }
-}
-
-async function planExample(dir: string, example: 'serverless' | 'vpc', env: NodeJS.ProcessEnv): Promise<Plan> {
-  const planFile = path.join(dir, `${example}.tfplan`);
-  await terraform(
-    dir,
-    [
-      'plan',
-      '-input=false',
-      '-lock=false',
-      '-no-color',
-      `-var-file=${path.join(terraformDir, 'examples', `${example}.tfvars`)}`,
-      `-var=lambda_dist_dir=${path.join(terraformDir, 'tests', 'fixtures', 'lambda')}`,
-      `-out=${planFile}`,
-    ],
-    env,
-  );
-  return JSON.parse(await terraform(dir, ['show', '-json', '-no-color', planFile], env)) as Plan;
-}
-
-function created(plan: Plan, type?: string): ResourceChange[] {
-  return plan.resource_changes.filter(
-    (r) => r.mode === 'managed' && r.change.actions.includes('create') && (type === undefined || r.type === type),
-  );
-}
+/** The tests plan with tiny stand-ins for the build (terraform/tests/fixtures), so they do not depend on one. */
+const fixtures = {
+  lambda_dist_dir: path.join(terraformDir, 'tests', 'fixtures', 'lambda'),
+  server_dist_dir: path.join(terraformDir, 'tests', 'fixtures', 'server'),
+};
 
 function plannedTable(plan: Plan, physicalName: string): PlannedTable {
   const table = created(plan, 'aws_dynamodb_table').find((r) => r.change.after?.name === physicalName);
@@ -160,45 +52,19 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
 
 describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (offline)', () => {
   const plans: Partial<Record<'serverless' | 'vpc', Plan>> = {};
-  let work = '';
-  let sts: http.Server | undefined;
+  let planner: OfflinePlanner | undefined;
 
   beforeAll(async () => {
     if (!installed) throw new Error('terraform is not installed and REQUIRE_TOOLS=1');
-
-    sts = await startStsStub();
-    work = await mkdtemp(path.join(tmpdir(), 'fireco2-tf-'));
-    const config = path.join(work, 'config');
-    await mkdir(config);
-    await copyConfiguration(config);
-
-    const { stdout } = await run('bash', [path.join(repo, 'scripts', 'tf.sh'), 'cli-config']);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_PLUGIN_MIRROR: process.env.TF_PLUGIN_MIRROR,
-      TF_CLI_CONFIG_FILE: stdout.trim(),
-      TF_DATA_DIR: path.join(work, 'data'),
-      TF_IN_AUTOMATION: '1',
-      CHECKPOINT_DISABLE: '1',
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'offline-test-not-a-secret',
-      AWS_CONFIG_FILE: path.join(work, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-aws-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}`,
-    };
-    await terraform(config, ['init', '-input=false', '-no-color'], env);
+    planner = await OfflinePlanner.start();
     // One after the other: side by side they are slower on two cores (each
     // provider process loads its schema with both).
-    plans.serverless = await planExample(config, 'serverless', env);
-    plans.vpc = await planExample(config, 'vpc', env);
+    plans.serverless = await planner.plan('examples/serverless.tfvars', fixtures);
+    plans.vpc = await planner.plan('examples/vpc.tfvars', fixtures);
   }, 240_000);
 
   afterAll(async () => {
-    sts?.closeAllConnections();
-    await new Promise<void>((resolve) => (sts ? sts.close(() => resolve()) : resolve()));
-    if (work) await rm(work, { recursive: true, force: true });
+    await planner?.stop();
   });
 
   const serverless = () => plans.serverless as Plan;
@@ -274,16 +140,19 @@ describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (o
     expect(types).not.toContain('aws_nat_gateway');
   });
 
-  it('plans the vpc example: network and sweep, no HTTP API', () => {
+  it('plans the vpc example: network and the server variant behind the same kind of HTTP API, no Lambda', () => {
     const types = new Set(created(vpc()).map((r) => r.type));
     for (const t of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_internet_gateway', 'aws_vpc_endpoint', 'aws_flow_log']) {
       expect(types).toContain(t);
     }
-    expect([...types].filter((t) => t.startsWith('aws_apigatewayv2'))).toEqual([]);
-    expect(created(vpc(), 'aws_lambda_function').map((r) => r.change.after?.function_name)).toEqual([
-      `${stackName(vpc())}-sweep`,
-    ]);
+    for (const t of ['aws_apigatewayv2_api', 'aws_apigatewayv2_vpc_link', 'aws_lb', 'aws_autoscaling_group', 'aws_launch_template', 'aws_s3_object']) {
+      expect(types).toContain(t);
+    }
+    // The servers serve the API and run the sweep: no function, no schedule.
+    expect([...types].filter((t) => t.startsWith('aws_lambda') || t.startsWith('aws_cloudwatch_event'))).toEqual([]);
     expect(created(vpc(), 'aws_dynamodb_table')).toHaveLength(3);
+    // server_ami_id is unset in the example: the image comes from the public parameter (the stub's answer here).
+    expect(created(vpc(), 'aws_launch_template')[0]?.change.after?.image_id).toBe(STUB_AMI_ID);
   });
 
   it('tags every taggable resource through the provider default_tags', () => {

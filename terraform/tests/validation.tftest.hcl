@@ -28,6 +28,8 @@ override_data {
 variables {
   name            = "fcbad"
   lambda_dist_dir = "tests/fixtures/lambda"
+  server_dist_dir = "tests/fixtures/server"
+  server_ami_id   = "ami-0123456789abcdef0" # vpc runs: no image lookup
 }
 
 # One run per kind of mistake would cost a plan each; a run that lists

@@ -1,4 +1,6 @@
-# Root module, vpc mode, planned offline with the real provider.
+# Root module, vpc mode, planned offline with the real provider: the
+# resource set of the mode (the server variant itself is tested in
+# server.tftest.hcl and server_root.tftest.hcl).
 
 provider "aws" {
   region                      = "eu-west-3"
@@ -38,6 +40,8 @@ variables {
   name               = "fcvpc"
   mode               = "vpc"
   lambda_dist_dir    = "tests/fixtures/lambda"
+  server_dist_dir    = "tests/fixtures/server"
+  server_ami_id      = "ami-0123456789abcdef0"
   availability_zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
   az_count           = 2
   vpc_cidr           = "10.40.0.0/16"
@@ -52,13 +56,18 @@ run "vpc_resource_set" {
   }
 
   assert {
-    condition     = jsonencode(module.api.function_names) == jsonencode({ sweep = "fcvpc-sweep" }) && module.api.api_id == null && output.api_url == null
-    error_message = "vpc mode creates no HTTP API and no api/ingest functions (the server variant will serve the API); sweep stays."
+    condition     = length(module.api.function_names) == 0 && length(module.api.policies) == 0 && module.api.api_id == null && module.api.api_url == null
+    error_message = "vpc mode has no Lambda function at all: the servers serve the API and run the sweep on a timer (no api, ingest or sweep function, no schedule)."
   }
 
   assert {
-    condition     = jsonencode(keys(module.api.policies)) == jsonencode(["sweep"]) && jsonencode(output.log_group_names) == jsonencode({ sweep = "/aws/lambda/fcvpc-sweep" })
-    error_message = "vpc mode: only the sweep function has a role and a log group."
+    condition     = jsonencode(output.function_names) == jsonencode({}) && jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fcvpc-http/vpc-access", server = "/firemon/fcvpc/server" })
+    error_message = "vpc mode: no function names; the log groups are the servers' and the HTTP API access log."
+  }
+
+  assert {
+    condition     = output.server_log_group_name == "/firemon/fcvpc/server" && output.server.ami_id == "ami-0123456789abcdef0" && output.server.bundle_sha256 == filesha256("tests/fixtures/server/server.mjs")
+    error_message = "The server output names the log group, the image and the bundle the instances run."
   }
 
   assert {

@@ -1,6 +1,6 @@
 # The Lambda functions of the platform, their IAM roles and log groups, the
-# schedule of the `sweep` function and (when enable_http_api) the API Gateway
-# HTTP API in front of `api` and `ingest`.
+# schedule of the `sweep` function (when enable_sweep) and (when
+# enable_http_api) the API Gateway HTTP API in front of `api` and `ingest`.
 #
 # ARNs used in the IAM policies are built from names (tables, topic, log
 # groups, parameter) so that every policy is known, and shown in full, at
@@ -30,7 +30,7 @@ locals {
       http        = false
     }
   }
-  functions = { for k, f in local.all_functions : k => f if var.enable_http_api || !f.http }
+  functions = { for k, f in local.all_functions : k => f if f.http ? var.enable_http_api : var.enable_sweep }
 
   zip = { for k in keys(local.functions) : k => "${var.lambda_dist_dir}/${k}.zip" }
 
@@ -51,6 +51,30 @@ locals {
     "POST /v1/alerts/{alertId}/ack",
     "$default",
   ]
+  # The routes of the HTTP API, whatever serves them (the server variant
+  # exposes the same ones: output route_keys).
+  route_keys = concat(local.api_routes, ["POST /v1/readings"])
+
+  # One JSON object per request. No headers, so no token is ever logged.
+  # Shared with the server variant's HTTP API (output access_log_format).
+  access_log_format = jsonencode({
+    requestId          = "$context.requestId"
+    requestTime        = "$context.requestTime"
+    sourceIp           = "$context.identity.sourceIp"
+    userAgent          = "$context.identity.userAgent"
+    httpMethod         = "$context.httpMethod"
+    path               = "$context.path"
+    routeKey           = "$context.routeKey"
+    protocol           = "$context.protocol"
+    status             = "$context.status"
+    responseLength     = "$context.responseLength"
+    responseLatency    = "$context.responseLatency"
+    integrationStatus  = "$context.integrationStatus"
+    integrationLatency = "$context.integrationLatency"
+    integrationError   = "$context.integrationErrorMessage"
+    errorMessage       = "$context.error.message"
+  })
+
   routes = var.enable_http_api ? merge(
     { for r in local.api_routes : r => "api" },
     { "POST /v1/readings" = "ingest" },
@@ -232,6 +256,8 @@ data "aws_iam_policy_document" "api" {
 }
 
 data "aws_iam_policy_document" "sweep" {
+  count = contains(keys(local.functions), "sweep") ? 1 : 0
+
   # PutItem: raising `offline` on a board whose readings were never
   # evaluated creates its alert-state item (alertStates.commit, version 0).
   statement {
@@ -294,7 +320,7 @@ locals {
   policies = {
     api    = one(data.aws_iam_policy_document.api[*].json)
     ingest = one(data.aws_iam_policy_document.ingest[*].json)
-    sweep  = data.aws_iam_policy_document.sweep.json
+    sweep  = one(data.aws_iam_policy_document.sweep[*].json)
   }
 }
 
@@ -364,26 +390,33 @@ resource "aws_lambda_function" "this" {
 }
 
 # ---------------------------------------------------------------------------
-# The sweep schedule (both modes).
+# The sweep schedule (enable_sweep: serverless mode; in vpc mode the servers
+# run the sweep on a timer).
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "sweep" {
+  count = var.enable_sweep ? 1 : 0
+
   name                = "${var.name}-sweep"
   description         = "Runs ${var.name}-sweep: offline detection, pending notifications, reminders"
   schedule_expression = var.sweep_schedule
 }
 
 resource "aws_cloudwatch_event_target" "sweep" {
-  rule = aws_cloudwatch_event_rule.sweep.name
+  count = var.enable_sweep ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.sweep[0].name
   arn  = aws_lambda_function.this["sweep"].arn
 }
 
 resource "aws_lambda_permission" "sweep_schedule" {
+  count = var.enable_sweep ? 1 : 0
+
   statement_id  = "AllowEventBridgeSchedule"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this["sweep"].function_name
   principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.sweep.arn
+  source_arn    = aws_cloudwatch_event_rule.sweep[0].arn
 }
 
 # ---------------------------------------------------------------------------
@@ -417,26 +450,9 @@ resource "aws_apigatewayv2_stage" "default" {
     throttling_rate_limit  = var.throttling_rate_limit
   }
 
-  # One JSON object per request. No headers, so no token is ever logged.
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access[0].arn
-    format = jsonencode({
-      requestId          = "$context.requestId"
-      requestTime        = "$context.requestTime"
-      sourceIp           = "$context.identity.sourceIp"
-      userAgent          = "$context.identity.userAgent"
-      httpMethod         = "$context.httpMethod"
-      path               = "$context.path"
-      routeKey           = "$context.routeKey"
-      protocol           = "$context.protocol"
-      status             = "$context.status"
-      responseLength     = "$context.responseLength"
-      responseLatency    = "$context.responseLatency"
-      integrationStatus  = "$context.integrationStatus"
-      integrationLatency = "$context.integrationLatency"
-      integrationError   = "$context.integrationErrorMessage"
-      errorMessage       = "$context.error.message"
-    })
+    format          = local.access_log_format
   }
 }
 

@@ -8,8 +8,13 @@ output "api_id" {
   value       = var.enable_http_api ? aws_apigatewayv2_api.http[0].id : null
 }
 
+output "api_stage_name" {
+  description = "Name of the HTTP API's stage ($default), the `Stage` dimension of its metrics; null when enable_http_api is false."
+  value       = var.enable_http_api ? aws_apigatewayv2_stage.default[0].name : null
+}
+
 output "function_names" {
-  description = "Lambda function names by role (api, ingest, sweep; only sweep when enable_http_api is false)."
+  description = "Lambda function names by role (api, ingest with enable_http_api; sweep with enable_sweep)."
   value       = { for k, f in aws_lambda_function.this : k => f.function_name }
 }
 
@@ -34,4 +39,14 @@ output "log_group_names" {
 output "policies" {
   description = "The IAM policy document (JSON) of each function, for review."
   value       = { for k in keys(local.functions) : k => local.policies[k] }
+}
+
+output "route_keys" {
+  description = "Route keys of the contract's HTTP API (whatever serves it: the server variant exposes the same ones)."
+  value       = local.route_keys
+}
+
+output "access_log_format" {
+  description = "Format (JSON) of the HTTP API access log lines, shared with the server variant's HTTP API."
+  value       = local.access_log_format
 }

@@ -13,7 +13,13 @@ variable "aws" {
 }
 
 variable "enable_http_api" {
-  description = "Create the API Gateway HTTP API and the `api` and `ingest` functions (serverless mode). The `sweep` function and its schedule are always created."
+  description = "Create the API Gateway HTTP API and the `api` and `ingest` functions (serverless mode)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_sweep" {
+  description = "Create the `sweep` function and its schedule (serverless mode). In vpc mode the servers run the sweep themselves, so the root turns this off."
   type        = bool
   default     = true
 }

@@ -48,6 +48,11 @@ output "dynamodb_endpoint_id" {
   value       = aws_vpc_endpoint.dynamodb.id
 }
 
+output "dynamodb_prefix_list_id" {
+  description = "Id of the DynamoDB prefix list (pl-...) of the gateway endpoint: the destination of security group rules for table traffic."
+  value       = aws_vpc_endpoint.dynamodb.prefix_list_id
+}
+
 output "flow_log_group_name" {
   description = "Log group of the VPC flow logs, or null when they are off."
   value       = var.enable_flow_logs ? aws_cloudwatch_log_group.flow[0].name : null

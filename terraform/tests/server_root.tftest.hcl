@@ -1,0 +1,223 @@
+# The server variant from the root module (mode = "vpc"), planned offline
+# with the real provider: the same settings reach the servers as the
+# functions, from the one app_environment; the HTTP API keeps the contract's
+# routes; the instance role may do what the api, ingest and sweep functions
+# may do together (checked action by action, with the real table, index,
+# topic and parameter ARNs); the root variables refuse bad values.
+
+provider "aws" {
+  region                      = "eu-west-3"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { name = "eu-west-3", endpoint = "ec2.eu-west-3.amazonaws.com", description = "Europe (Paris)" }
+}
+
+override_resource {
+  target          = module.alerts.aws_kms_key.alerts
+  override_during = plan
+  values = {
+    arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
+    key_id = "11111111-2222-3333-4444-555555555555"
+  }
+}
+
+variables {
+  name               = "fcsrv"
+  mode               = "vpc"
+  server_dist_dir    = "tests/fixtures/server"
+  server_ami_id      = "ami-0123456789abcdef0"
+  availability_zones = ["eu-west-3a", "eu-west-3b"]
+}
+
+run "settings_routes_and_instance_policy" {
+  command = plan
+
+  variables {
+    thresholds                    = { co2 = { warning = 800, clear = 700 }, offlineAfterSeconds = 300 }
+    public_read                   = true
+    notification_language         = "fr"
+    retention_days                = 365
+    reminder_minutes              = 0
+    log_level                     = "DEBUG"
+    admin_token_parameter_name    = "/site/lyon/admin-token"
+    server_sweep_interval_seconds = 30
+  }
+
+  assert {
+    condition     = length(module.api.function_names) == 0 && length(module.server) == 1
+    error_message = "vpc mode: the servers replace every Lambda function (the sweep included)."
+  }
+
+  assert {
+    # The whole application environment, untouched, plus the server's own four.
+    condition = module.server[0].service_environment == merge(output.app_environment, {
+      PORT                   = "8080"
+      HOST                   = "0.0.0.0"
+      SWEEP_INTERVAL_SECONDS = "30"
+      AWS_REGION             = "eu-west-3"
+    })
+    error_message = "The servers must get exactly app_environment plus PORT, HOST, SWEEP_INTERVAL_SECONDS, AWS_REGION: ${jsonencode(module.server[0].service_environment)}"
+  }
+
+  assert {
+    condition = alltrue([for line in [
+      "THRESHOLDS='{\"co2\":{\"clear\":700,\"warning\":800},\"offlineAfterSeconds\":300}'",
+      "OFFLINE_AFTER_SECONDS='300'",
+      "PUBLIC_READ='true'",
+      "NOTIFICATION_LANGUAGE='fr'",
+      "RETENTION_DAYS='365'",
+      "REMINDER_MINUTES='0'",
+      "ADMIN_TOKEN_PARAMETER='/site/lyon/admin-token'",
+      "READINGS_TABLE='fcsrv-readings'",
+      "ALERTS_TOPIC_ARN='arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts'",
+      "POWERTOOLS_LOG_LEVEL='DEBUG'",
+    ] : contains(split("\n", module.server[0].environment_file), line)])
+    error_message = "The settings must reach the servers' environment file:\n${module.server[0].environment_file}"
+  }
+
+  assert {
+    condition = toset(module.api.route_keys) == toset([
+      "GET /healthz", "GET /", "POST /v1/devices", "GET /v1/devices", "GET /v1/devices/{deviceId}",
+      "PATCH /v1/devices/{deviceId}", "DELETE /v1/devices/{deviceId}", "POST /v1/devices/{deviceId}/keys",
+      "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
+      "POST /v1/readings",
+    ])
+    error_message = "The server variant's HTTP API gets the contract's routes from the api module, as in serverless mode."
+  }
+
+  assert {
+    condition     = output.log_group_names.server == "/firemon/fcsrv/server" && output.log_group_names.access == "/aws/apigateway/fcsrv-http/vpc-access"
+    error_message = "log_group_names names the servers' log group and the access log in vpc mode."
+  }
+
+  # Statement id => sorted actions: the union of what api, ingest and sweep
+  # may do, per table and index, plus the server's own needs.
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+      Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DecryptAdminToken    = ["kms:Decrypt"]
+      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      FetchBundle          = ["s3:GetObject"]
+      ListAlerts           = ["dynamodb:Query"]
+      Notify               = ["sns:Publish"]
+      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadAdminToken       = ["ssm:GetParameter"]
+      Readings             = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+      ReadingsByTime       = ["dynamodb:Query"]
+      SessionManager       = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+      TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
+    })
+    error_message = "instance policy actions: ${module.server[0].instance_policy}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+      Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
+      DecryptAdminToken    = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
+      FetchBundle          = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
+      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
+      Notify               = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
+      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
+      ReadAdminToken       = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
+      Readings             = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
+      ReadingsByTime       = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
+      SessionManager       = ["*"]
+      TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    })
+    error_message = "instance policy resources: ${module.server[0].instance_policy}"
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => s.Condition if can(s.Condition) }) == jsonencode({
+      DecryptAdminToken = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } }
+      TopicKey          = { StringEquals = { "kms:ViaService" = "sns.eu-west-3.amazonaws.com" } }
+    })
+    error_message = "The keys are usable only through SSM (for the admin token alone) and SNS: ${module.server[0].instance_policy}"
+  }
+
+  assert {
+    # No wildcard action; "*" as a resource only for Session Manager's
+    # actions, which have no resource; no other wildcard but the log streams
+    # of its own group and the aws/ssm key pattern (narrowed by its conditions).
+    condition = alltrue(flatten([
+      for s in jsondecode(module.server[0].instance_policy).Statement : concat(
+        [s.Effect == "Allow"],
+        [for a in flatten([s.Action]) : !strcontains(a, "*")],
+        [for r in flatten([s.Resource]) : s.Sid == "SessionManager" ? r == "*" : (r != "*" && (!strcontains(r, "*") || contains(["OwnLogs", "DecryptAdminToken"], s.Sid)))],
+      )
+    ]))
+    error_message = "The instance policy has a wildcard action or a wildcard resource it should not have."
+  }
+}
+
+run "customer_managed_keys" {
+  command = plan
+
+  variables {
+    table_kms_key_arn       = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000001"
+    admin_token_kms_key_arn = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(module.server[0].instance_policy).Statement : { a = sort(flatten([s.Action])), r = flatten([s.Resource]), c = s.Condition } if contains(["TablesKey", "DecryptAdminToken"], s.Sid)]) == jsonencode([
+      { a = ["kms:Decrypt", "kms:GenerateDataKey"], r = ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000001"], c = { StringEquals = { "kms:ViaService" = "dynamodb.eu-west-3.amazonaws.com" } } },
+      { a = ["kms:Decrypt"], r = ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"], c = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/fcsrv/admin-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } } },
+    ])
+    error_message = "With customer-managed keys the instances may use them as the functions do, through DynamoDB and SSM only."
+  }
+}
+
+run "bad_server_values_are_rejected" {
+  command = plan
+
+  variables {
+    server_instance_type          = "t4g-small" # not an instance type
+    server_min_size               = 5           # above server_max_size
+    server_max_size               = 3
+    server_desired_capacity       = 6   # outside min..max
+    server_cpu_target             = 120 # not a percentage the policy can keep
+    server_sweep_interval_seconds = 0
+    server_ami_id                 = "al2023"
+  }
+
+  expect_failures = [
+    var.server_instance_type,
+    var.server_min_size,
+    var.server_cpu_target,
+    var.server_sweep_interval_seconds,
+    var.server_ami_id,
+  ]
+}
+
+# A variable that fails its own validation is not checked against the others:
+# desired capacity gets a run of its own, with valid bounds.
+run "desired_outside_min_max_is_rejected" {
+  command = plan
+
+  variables {
+    server_min_size         = 2
+    server_max_size         = 4
+    server_desired_capacity = 6
+  }
+
+  expect_failures = [var.server_desired_capacity]
+}
