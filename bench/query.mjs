@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Benchmark 4: fetching one board's history through the readings API.
+//
+// Seeds 60,480 readings of one board, one every 10 s over 7 days, into a
+// fresh DATA_DIR: the newest --api-seed readings through POST /v1/readings in
+// batches of 500 (the API's batch rate is reported), the rest, older,
+// straight into the same embedded store with BatchWriteItem (items built as
+// DynamoReadingStore.put builds them: seeding 60k readings through the API
+// alone would take minutes on 2 cores). Then, through the API of the local
+// stack on that DATA_DIR, GET /v1/devices/{id}/readings?limit=1000 following
+// nextCursor for the last 24 h (8,640 readings) and the 7 days (60,480),
+// --repeats times each, alternating.
+//
+//   node bench/query.mjs [--repeats 2] [--api-seed 1000]
+import { join } from 'node:path';
+import {
+  ADMIN_TOKEN, createClient, median, normalReading, numFlag, parseFlags, removeDir, requireBuilt, round, snapshotDist, startStack, table, tempDir,
+  writeResult,
+} from './lib/common.mjs';
+import { loadStore } from './lib/store.mjs';
+
+const flags = parseFlags();
+const repeats = numFlag(flags, 'repeats', 2, 1, 20);
+const TOTAL = 60_480;
+const apiSeed = Math.floor(numFlag(flags, 'api-seed', 1000, 0, TOTAL) / 500) * 500;
+const STEP_MS = 10_000;
+requireBuilt(['dist/server/local.mjs']);
+await snapshotDist(['server/local.mjs']);
+
+const t0 = performance.now();
+const dir = tempDir('query');
+const dataDir = join(dir, 'data');
+const deviceId = 'query-0';
+const lastTs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+const firstTs = lastTs - (TOTAL - 1) * STEP_MS;
+const readingAt = (i) => normalReading(0, i, firstTs + i * STEP_MS);
+const result = { parameters: { repeats, totalReadings: TOTAL, apiSeed, stepSeconds: 10, limit: 1000 } };
+
+try {
+  // 1. The older readings straight into the store (dynalite started as the stack starts it).
+  const store = await loadStore();
+  const seedStart = performance.now();
+  {
+    const dyn = await store.startDynalite(dataDir);
+    const { base, db } = store.createLocalClients(dyn.endpoint);
+    const tables = store.tableNamesForPrefix('local');
+    await store.ensureTables(base, tables);
+    const direct = TOTAL - apiSeed;
+    const receivedAt = new Date().toISOString();
+    let next = 0;
+    const worker = async () => {
+      while (next < direct) {
+        const items = [];
+        for (let i = 0; i < 25 && next < direct; i++) {
+          const r = readingAt(next++);
+          items.push({ ...r, deviceId, readingKey: store.readingKey(r), timeKey: store.timeKey(r), receivedAt, expiresAt: Math.floor(Date.parse(r.ts) / 1000) + 90 * 86_400 });
+        }
+        let request = { [tables.readings]: items.map((Item) => ({ PutRequest: { Item } })) };
+        while (request && Object.keys(request).length > 0) request = (await db.send(new store.BatchWriteCommand({ RequestItems: request }))).UnprocessedItems;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    base.destroy();
+    await dyn.close();
+    result.directSeed = { readings: direct, seconds: round((performance.now() - seedStart) / 1000, 1) };
+    result.directSeed.readingsPerSecond = round(direct / result.directSeed.seconds, 0);
+  }
+
+  // 2. The local stack on that DATA_DIR: the newest readings through the API, then the queries.
+  const stack = await startStack(dataDir);
+  const client = createClient(stack.url, 4);
+  try {
+    const key = await client.registerDevice(deviceId);
+    const apiStart = performance.now();
+    const postMs = [];
+    for (let i = TOTAL - apiSeed; i < TOTAL; i += 500) {
+      const readings = Array.from({ length: 500 }, (_, j) => readingAt(i + j));
+      const r = await client.request('POST', '/v1/readings', { token: key, body: { deviceId, readings } });
+      if (r.status !== 200 || r.body.accepted !== 500) throw new Error(`seed post: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      postMs.push(r.ms);
+    }
+    if (apiSeed > 0) {
+      const s = (performance.now() - apiStart) / 1000;
+      result.apiSeed = { readings: apiSeed, posts: postMs.length, seconds: round(s, 1), readingsPerSecond: round(apiSeed / s, 0), postMsMedian: round(median(postMs), 0) };
+      result.apiSeed.projectedSecondsForAll = round(TOTAL / result.apiSeed.readingsPerSecond, 0);
+    }
+
+    const iso = (ms) => new Date(ms).toISOString();
+    const ranges = {
+      '24h': { from: iso(lastTs - 24 * 3_600_000 + STEP_MS), to: iso(lastTs + 1), expected: 8_640 },
+      '7d': { from: iso(firstTs), to: iso(lastTs + 1), expected: TOTAL },
+    };
+    const fetchAll = async ({ from, to }) => {
+      const started = performance.now();
+      let cursor;
+      let items = 0;
+      let pages = 0;
+      let bytes = 0;
+      const pageMs = [];
+      do {
+        const q = new URLSearchParams({ from, to, limit: '1000', ...(cursor ? { cursor } : {}) });
+        const r = await client.request('GET', `/v1/devices/${deviceId}/readings?${q}`, { token: ADMIN_TOKEN });
+        if (r.status !== 200) throw new Error(`readings: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        items += r.body.items.length;
+        bytes += JSON.stringify(r.body).length;
+        pages++;
+        pageMs.push(r.ms);
+        cursor = r.body.nextCursor;
+      } while (cursor && pages < 200);
+      return { ms: performance.now() - started, items, pages, bytes, pageMsMedian: median(pageMs) };
+    };
+    const samples = { '24h': [], '7d': [] };
+    for (let i = 0; i < repeats; i++) {
+      for (const name of i % 2 === 0 ? ['24h', '7d'] : ['7d', '24h']) {
+        const r = await fetchAll(ranges[name]);
+        if (r.items !== ranges[name].expected) throw new Error(`${name}: ${r.items} readings, expected ${ranges[name].expected}`);
+        samples[name].push(r);
+      }
+    }
+    result.ranges = {};
+    for (const [name, runs] of Object.entries(samples)) {
+      const ms = runs.map((r) => r.ms);
+      result.ranges[name] = {
+        readings: runs[0].items,
+        pages: runs[0].pages,
+        responseBytes: runs[0].bytes,
+        firstMs: round(ms[0], 0),
+        medianMs: round(median(ms), 0),
+        minMs: round(Math.min(...ms), 0),
+        pageMsMedian: round(median(runs.map((r) => r.pageMsMedian)), 1),
+        readingsPerSecond: round(runs[0].items / (median(ms) / 1000), 0),
+      };
+    }
+    result.ratio7dOver24h = round(result.ranges['7d'].medianMs / result.ranges['24h'].medianMs, 2);
+  } finally {
+    client.close();
+    await stack.stop();
+  }
+} finally {
+  removeDir(dir);
+}
+
+const rows = [['range', 'readings', 'pages', 'MiB', 'median ms', 'first ms', 'ms/page', 'readings/s']];
+for (const [name, r] of Object.entries(result.ranges)) rows.push([name, r.readings, r.pages, round(r.responseBytes / 2 ** 20, 1), r.medianMs, r.firstMs, r.pageMsMedian, r.readingsPerSecond]);
+console.log(`\n${table(rows)}\n`);
+console.log(`7d/24h time ratio ${result.ratio7dOver24h} (readings ratio 7.0)`);
+if (result.apiSeed) console.log(`seed: ${result.apiSeed.readings} through the API at ${result.apiSeed.readingsPerSecond} readings/s (batches of 500, ${result.apiSeed.postMsMedian} ms a post), ${result.directSeed.readings} direct at ${result.directSeed.readingsPerSecond}/s`);
+const file = writeResult('query', { ...result, totalSeconds: round((performance.now() - t0) / 1000, 1) });
+console.log(`query: results in ${file}`);

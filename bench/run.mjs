@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Runs the benchmarks in order, each as its own process, then prints one
+// summary table from their results (bench/results/<name>.json).
+//
+//   node bench/run.mjs                      # all: ingest coldstart device query cost
+//   node bench/run.mjs device query         # some of them
+//   node bench/run.mjs device --seconds 120 # flags go to the one benchmark named
+//   node bench/run.mjs --device.seconds 120 --ingest.seconds 5   # or name.flag for any
+//   node bench/run.mjs --summary            # only the table, from the last results
+//
+// Needs `node build.mjs` first (make bench does it). Traffic goes to 127.0.0.1 only.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
+
+const ALL = ['ingest', 'coldstart', 'device', 'query', 'cost'];
+const args = process.argv.slice(2);
+const names = args.filter((a) => ALL.includes(a));
+const unknown = args.filter((a) => !a.startsWith('-') && !ALL.includes(a) && !/^[\d.,]+$/.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--'));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+  process.exit(2);
+}
+const summaryOnly = args.includes('--summary');
+const selected = names.length ? ALL.filter((n) => names.includes(n)) : ALL;
+
+/** Flags of one benchmark: `--<name>.<flag> v` always; plain `--flag v` when only one benchmark is named. */
+function flagsFor(name) {
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--') || a === '--summary') continue;
+    const value = i + 1 < args.length && !args[i + 1].startsWith('--') && !ALL.includes(args[i + 1]) ? args[i + 1] : undefined;
+    const flag = a.slice(2);
+    if (flag.startsWith(`${name}.`)) out.push(`--${flag.slice(name.length + 1)}`, ...(value !== undefined ? [value] : []));
+    else if (!flag.includes('.') && selected.length === 1) out.push(a, ...(value !== undefined ? [value] : []));
+  }
+  return out;
+}
+
+function runOne(name) {
+  const script = join(benchDir, `${name}.mjs`);
+  const extra = name === 'cost' ? ['--json'] : [];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...extra, ...flagsFor(name)], { stdio: 'inherit' });
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
+const started = performance.now();
+const timings = {};
+const failed = [];
+if (!summaryOnly) {
+  for (const name of selected) {
+    console.log(`\n=== ${name} ${'='.repeat(70 - name.length)}`);
+    const t = performance.now();
+    const code = await runOne(name);
+    timings[name] = round((performance.now() - t) / 1000, 1);
+    if (code !== 0) failed.push(`${name} (exit ${code})`);
+  }
+}
+const total = round((performance.now() - started) / 1000, 1);
+
+// --- summary ------------------------------------------------------------------
+
+const rows = [['benchmark', 'figure', 'value', 'measured side by side']];
+const show = (name) => summaryOnly || (selected.includes(name) && !failed.some((f) => f.startsWith(name)));
+const ms = (v) => `${v} ms`;
+const ingest = readResult('ingest');
+if (ingest && show('ingest')) {
+  for (const r of ingest.runs) {
+    rows.push(['ingest', `${r.label}`, `${r.api.readingsPerSecond} readings/s, p50 ${r.api.latencyMs.p50} / p95 ${r.api.latencyMs.p95} / p99 ${r.api.latencyMs.p99} ms`,
+      `raw store ${r.raw.readingsPerSecond}/s, API/raw ${r.apiOverRaw}${r.alertingOverPlain !== undefined ? `, alerting/plain ${r.alertingOverPlain} (${r.api.notifications} notifications)` : ''}`]);
+  }
+}
+const cs = readResult('coldstart');
+if (cs && show('coldstart')) {
+  for (const [n, h] of Object.entries(cs.handlers)) {
+    rows.push(['coldstart', `${n}: zip / unzipped`, `${round(h.sizes.bundled.zipBytes / 1024, 0)} / ${round(h.sizes.bundled.unzippedBytes / 1024, 0)} KiB`, `SDK external: ~${round(h.sizes.external.zipBytesEstimate / 1024, 0)} / ${round(h.sizes.external.unzippedBytes / 1024, 0)} KiB (+ the runtime's SDK)`]);
+    rows.push(['coldstart', `${n}: import + first call`, `${ms(h.bundled.importMs.median)} + ${ms(h.bundled.firstInvocationMs.median)} (warm ${ms(h.bundled.warmInvocationMs.median)})`, `SDK external: ${ms(h.external.importMs.median)} + ${ms(h.external.firstInvocationMs.median)}; bundled/external ${h.ratios.coldBundledOverExternal}`]);
+  }
+  rows.push(['coldstart', 'sweep per device (warm)', `${cs.lambda.sweepMsPerDevice} ms`, `${cs.lambda.sweepDevices} devices`]);
+}
+const dev = readResult('device');
+if (dev && show('device')) {
+  for (const [n, a] of Object.entries(dev.agents)) {
+    rows.push(['device', `agent ${n}, 5 sensors`, `peak RSS ${round(a.peakRssKiB / 1024, 1)} MiB, CPU ${round(a.cpuShare * 100, 2)}%`, `${a.writeBytesPerReading} disk bytes/reading (queue record ${a.queueBytesPerReading} B)`]);
+  }
+  if (typeof dev.qemu === 'string' && dev.qemu.startsWith('SKIPPED')) rows.push(['device', 'qemu-arm', dev.qemu, '']);
+  const q = dev.queue;
+  rows.push(['device', 'queue appends/s', `${q.pageCache.appendsPerSecond} (page cache)`, `fsync every 5: ${q.fsyncEvery5.appendsPerSecond}/s; fsync each: ${q.fsyncEach.appendsPerSecond}/s (fsync p50 ${q.fsyncEach.fsyncMs?.p50} ms)`]);
+}
+const qr = readResult('query');
+if (qr && show('query')) {
+  for (const [n, r] of Object.entries(qr.ranges)) rows.push(['query', `${n} of one board (${r.readings} readings, ${r.pages} pages)`, `${ms(r.medianMs)} (first ${ms(r.firstMs)})`, `${r.readingsPerSecond} readings/s, ${r.pageMsMedian} ms a page`]);
+  rows.push(['query', '7d / 24h time', `${qr.ratio7dOver24h}`, 'readings ratio 7.0']);
+}
+const cost = readResult('cost');
+if (cost && show('cost')) {
+  for (const f of cost.fleets) rows.push(['cost', `${f.boards} boards, ${cost.input.mode}`, `$${round(f.perBoardMonth, 3)}/board-month ($${round(f.fleetMonth, 0)}/month)`, `IoT Core $${round(f.iotPerBoardMonth, 3)}; dominant: ${f.dominant}`]);
+  const best = cost.levers[cost.levers.length - 1];
+  const asBuilt = cost.levers[0];
+  rows.push(['cost', 'target $0.10/board-month (1,000 boards)', asBuilt.perBoardMonth <= 0.1 ? `met ($${round(asBuilt.perBoardMonth, 3)})` : `not met as built ($${round(asBuilt.perBoardMonth, 3)})`, `best lever set: ${best.name} $${round(best.perBoardMonth, 3)}`]);
+}
+console.log(`\n=== summary ${'='.repeat(62)}`);
+const m = machine();
+console.log(`${m.cpuModel}, ${m.nproc} CPUs, ${m.ramGiB} GiB, Node ${m.node}; load average at the end ${m.loadAvgAtStart?.join(' ') ?? '?'}`);
+console.log(table(rows));
+if (!summaryOnly) {
+  console.log(`\ntimes: ${Object.entries(timings).map(([n, t]) => `${n} ${t} s`).join(', ')}; total ${total} s`);
+  writeResult('run', { selected, timings, totalSeconds: total, failed });
+}
+if (failed.length) {
+  console.error(`\nfailed: ${failed.join(', ')}`);
+  process.exit(1);
+}
