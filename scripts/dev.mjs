@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-const env = { ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
+// Request and reading log lines at INFO would scroll the banner away; notifications are printed whatever the level.
+const env = { POWERTOOLS_LOG_LEVEL: 'WARN', ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
 const children = [];
 
 const stack = spawn(process.execPath, ['--enable-source-maps', 'dist/server/local.mjs'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
