@@ -83,7 +83,6 @@ export interface Telemetry {
   series(name: string, value: number, dimensions: Readonly<Record<string, string>>): void;
 }
 
-export const silentTelemetry: Telemetry = { count() {}, measure() {}, series() {} };
 
 /** The per-device alert state item: every change is a conditional write on its version. */
 export interface AlertStateStore {

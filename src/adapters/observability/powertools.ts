@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import type { Log, Telemetry } from '../../app/ports.js';
+import type { Telemetry } from '../../app/ports.js';
 
 export interface Observability {
   logger: Logger;
@@ -42,8 +42,4 @@ export function createObservability(serviceName: string): Observability {
     },
   };
   return { logger, metrics, telemetry };
-}
-
-export function asLog(logger: Logger): Log {
-  return logger;
 }
