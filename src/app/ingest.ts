@@ -118,12 +118,12 @@ async function unevaluatedDuplicates(deps: IngestDeps, device: DeviceSnapshot, d
   const evaluatedTs = device.alertState.evaluatedTs;
   const candidates = duplicates.filter((d) => evaluatedTs === null || d.reading.ts > evaluatedTs);
   const found: StoredForEvaluation[] = [];
-  for (const candidate of candidates) {
+  await forEachLimited(candidates, WRITE_CONCURRENCY, async (candidate) => {
     const first = await deps.readings.get(device.deviceId, readingKey(candidate.reading));
-    if (!first) continue;
+    if (!first) return;
     const { receivedAt: _receivedAt, ...reading } = first;
     found.push({ reading, tsMs: Date.parse(reading.ts) });
-  }
+  });
   return found;
 }
 

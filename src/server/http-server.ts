@@ -75,7 +75,8 @@ function send(res: ServerResponse, response: HttpResponse, close: boolean): void
 /**
  * The Node edge shared by the local stack and the server variant: a small,
  * strict HTTP/1.1 server (body limit, timeouts, graceful shutdown, one JSON
- * access log line a request; headers and bodies are never logged).
+ * request line for what it answers itself: the handlers behind it log the
+ * rest, once; headers and bodies are never logged).
  */
 export async function startHttpServer(handle: Handle, options: HttpServerOptions): Promise<RunningHttpServer> {
   let inFlight = 0;
@@ -87,17 +88,18 @@ export async function startHttpServer(handle: Handle, options: HttpServerOptions
       inFlight++;
       const started = performance.now();
       const requestId = randomUUID();
-      let status = 500;
+      // Set when this edge answers without the handlers (413, 500): they log every other request.
+      let answeredHere: number | undefined;
       const done = () => {
-        options.log.info('request', { method: req.method, path: req.url?.split('?')[0], status, durationMs: Math.round(performance.now() - started), requestId });
+        if (answeredHere !== undefined) {
+          options.log.info('request', { method: req.method, path: req.url?.split('?')[0], status: answeredHere, durationMs: Math.round(performance.now() - started), requestId });
+        }
         if (--inFlight === 0 && idle) idle();
       };
       res.once('close', done);
       readBody(req, options.maxBodyBytes)
         .then(async (body) => {
-          const response = await handle(toRequest(req, body, requestId), req.socket.remoteAddress ?? '');
-          status = response.status;
-          send(res, response, closing);
+          send(res, await handle(toRequest(req, body, requestId), req.socket.remoteAddress ?? ''), closing);
         })
         .catch((error: unknown) => {
           const apiError =
@@ -105,7 +107,7 @@ export async function startHttpServer(handle: Handle, options: HttpServerOptions
               ? new ApiError('payload_too_large', `the body must be at most ${options.maxBodyBytes} bytes`)
               : new ApiError('internal', 'internal error; it has been logged');
           if (!(error instanceof BodyTooLarge)) options.log.error('request failed', { error, requestId });
-          status = apiError.status;
+          answeredHere = apiError.status;
           const response = errorResponse(apiError);
           response.headers['x-request-id'] = requestId;
           // The rest of an oversized body is not read: close the connection after answering.
