@@ -9,11 +9,20 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** How far ahead of the server's clock a reading's `ts` may be. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
+/** DynamoDB holds 0 and magnitudes from 1e-130 to below 1e126; anything else could never be stored. */
+export function isStorableNumber(n: number): boolean {
+  const magnitude = Math.abs(n);
+  return magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126);
+}
+
+export const STORABLE_NUMBER_MESSAGE = 'must be 0 or a magnitude between 1e-130 and 1e125 (the store cannot hold it)';
+
 const measurement = (min: number, max: number, unit: string) =>
   v.optional(
     v.pipe(
       v.number('must be a number'),
       v.finite('must be a finite number'),
+      v.check(isStorableNumber, STORABLE_NUMBER_MESSAGE),
       v.minValue(min, `must be >= ${min}`),
       v.maxValue(max, `must be <= ${max}`),
       v.description(`${unit}, ${min} to ${max}`),
@@ -35,6 +44,23 @@ export const TimestampSchema = v.pipe(
   v.description('RFC 3339 with an offset'),
 );
 
+/** Sensor fault codes (trouble signals): `<source>:<code>`. */
+export const SENSOR_FAULT_CODES = ['disconnected', 'stuck', 'out_of_range', 'warming_up', 'calibration'] as const;
+export const AGENT_FAULT_CODES = ['disk_full', 'queue_full', 'clock'] as const;
+export const MAX_FAULTS = 10;
+const FAULT_PATTERN = new RegExp(`^(?:(?:${MEASUREMENT_FIELDS.join('|')}):(?:${SENSOR_FAULT_CODES.join('|')})|agent:(?:${AGENT_FAULT_CODES.join('|')}))$`);
+
+export const FaultSchema = v.pipe(
+  v.string('must be a string'),
+  v.regex(FAULT_PATTERN, `must be <field>:<code> with a field of ${MEASUREMENT_FIELDS.join(', ')} and a code of ${SENSOR_FAULT_CODES.join(', ')}, or agent:<code> with a code of ${AGENT_FAULT_CODES.join(', ')}`),
+);
+
+export const FaultsSchema = v.pipe(
+  v.array(FaultSchema, 'must be an array of fault strings'),
+  v.maxLength(MAX_FAULTS, `must hold at most ${MAX_FAULTS} faults`),
+  v.description('Trouble signals of the board and its sensors, e.g. ["smoke:warming_up", "co2:stuck"]; absent or [] means no fault.'),
+);
+
 /** One reading as a device sends it. Unknown fields make it invalid. */
 export const ReadingInputSchema = v.pipe(
   v.strictObject(
@@ -46,10 +72,14 @@ export const ReadingInputSchema = v.pipe(
       humidity: measurement(0, 100, '% relative humidity'),
       smoke: measurement(0, 1, "fraction of the smoke sensor's full scale"),
       flame: v.optional(v.pipe(v.boolean('must be true or false'), v.description('flame detected'))),
+      faults: v.optional(FaultsSchema),
     },
     'must be an object',
   ),
-  v.check((r) => MEASUREMENT_FIELDS.some((f) => r[f] !== undefined), 'needs at least one measurement (co2, temperature, humidity, smoke or flame)'),
+  v.check(
+    (r) => MEASUREMENT_FIELDS.some((f) => r[f] !== undefined) || (r.faults?.length ?? 0) > 0,
+    'needs at least one measurement (co2, temperature, humidity, smoke or flame) or a fault',
+  ),
 );
 
 export type ReadingInput = v.InferOutput<typeof ReadingInputSchema>;
@@ -81,6 +111,8 @@ export interface Measurements {
 export interface Reading extends Measurements {
   id?: string;
   ts: string;
+  /** Trouble signals, each once, in the order first sent; absent when the reading carried none. */
+  faults?: string[];
 }
 
 export type ReadingVerdict = { ok: true; reading: Reading; tsMs: number } | { ok: false; errors: ErrorDetail[] };
@@ -107,6 +139,8 @@ export function judgeReading(raw: unknown, window: TimeWindow): ReadingVerdict {
     const value = input[field];
     if (value !== undefined) (reading as Record<MeasurementField, number | boolean>)[field] = value;
   }
+  // A fault listed twice counts once; `[]` is the same as no faults.
+  if (input.faults !== undefined && input.faults.length > 0) reading.faults = [...new Set(input.faults)];
   return { ok: true, reading, tsMs };
 }
 

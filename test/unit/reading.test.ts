@@ -69,3 +69,30 @@ describe('the ingest envelope', () => {
     expect(v.safeParse(IngestEnvelopeSchema, { deviceId: '', readings: [reading] }).success).toBe(false);
   });
 });
+
+describe('values the store cannot hold and trouble signals (v1.1)', () => {
+  const ts = '2026-11-29T18:00:00Z';
+  it.each([
+    ['smoke', 1e-140, false], ['smoke', 1e-130, true], ['smoke', 5e-324, false], ['temperature', -1e-131, false],
+    ['temperature', -0, true], ['co2', 0, true], ['co2', 812.12345678901234, true],
+  ])('%s = %s valid: %s', (field, value, ok) => {
+    const verdict = judgeReading({ ts, [field]: value }, window);
+    expect(verdict.ok).toBe(ok);
+    if (!verdict.ok) expect(verdict.errors[0]?.message).toMatch(/store cannot hold/);
+  });
+
+  it('takes faults, once each, and a reading with only faults', () => {
+    const verdict = judgeReading({ ts, faults: ['smoke:warming_up', 'co2:stuck', 'smoke:warming_up'] }, window);
+    expect(verdict).toMatchObject({ ok: true, reading: { ts: '2026-11-29T18:00:00.000Z', faults: ['smoke:warming_up', 'co2:stuck'] } });
+    // `[]` means no fault: nothing is kept.
+    expect(judgeReading({ ts, co2: 800, faults: [] }, window)).toEqual({ ok: true, tsMs: now, reading: { ts: '2026-11-29T18:00:00.000Z', co2: 800 } });
+    expect(judgeReading({ ts, faults: ['agent:disk_full', 'agent:queue_full', 'agent:clock', 'flame:disconnected', 'humidity:calibration', 'temperature:out_of_range'] }, window).ok).toBe(true);
+  });
+
+  it.each([
+    [{ faults: null, co2: 1 }], [{ faults: ['smoke:melted'] }], [{ faults: ['agent:stuck'] }], [{ faults: ['pressure:stuck'] }],
+    [{ faults: 'co2:stuck' }], [{ faults: [] }], [{ faults: Array.from({ length: 11 }, () => 'co2:stuck') }], [{ faults: [1] }],
+  ])('refuses %j', (fields) => {
+    expect(judgeReading({ ts, ...fields }, window).ok).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@ type Item = Record<string, unknown>;
 function toStored(item: Item): StoredReading {
   const reading: Record<string, unknown> = typeof item.id === 'string' ? { id: item.id, ts: item.ts } : { ts: item.ts };
   for (const field of MEASUREMENT_FIELDS) if (item[field] !== undefined) reading[field] = item[field];
+  if (Array.isArray(item.faults) && item.faults.length > 0) reading.faults = item.faults;
   reading.receivedAt = item.receivedAt;
   return reading as unknown as StoredReading;
 }
