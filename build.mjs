@@ -139,20 +139,59 @@ const selfContained = () => ({
   logLevel: 'warning',
 });
 
+/**
+ * In the Lambda bundles only: the SDK's default credential chain becomes the
+ * environment provider (src/handlers/lambda-credentials.ts says why). Every
+ * client resolves `@aws-sdk/credential-provider-node` through this.
+ */
+function environmentCredentialsOnly() {
+  const replacement = join(root, 'src', 'handlers', 'lambda-credentials.ts');
+  return {
+    name: 'environment-credentials-only',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: replacement }));
+    },
+  };
+}
+
+/** Modules a Lambda bundle must never hold (test/bundles.test.ts reads the metafiles). */
+export const forbiddenInLambda = {
+  all: ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
+  api: ['@aws-sdk/client-sns'],
+  ingest: ['@aws-sdk/client-ssm'],
+  sweep: ['@aws-sdk/client-ssm'],
+};
+
+/**
+ * dist/lambda/<name>.zip holds index.mjs alone. Beside it: <name>/index.mjs
+ * and <name>/index.mjs.map (the source map, for decoding stack traces: it is
+ * 57% of the bytes and Lambda never reads it) and <name>.meta.json (esbuild's
+ * metafile: what went into the bundle, `npx esbuild-visualizer` or
+ * https://esbuild.github.io/analyze/ show it).
+ */
 async function bundleLambda(name, entry) {
   const outdir = join(dist, 'lambda', name);
   await rm(outdir, { recursive: true, force: true });
-  await build({ ...selfContained(), entryPoints: [join(root, entry)], outfile: join(outdir, 'index.mjs') });
+  const options = selfContained();
+  const result = await build({
+    ...options,
+    plugins: [...options.plugins, environmentCredentialsOnly()],
+    // The map stays beside the zip; the comment lets `node --enable-source-maps` find it after unzipping next to it.
+    sourcemap: 'linked',
+    metafile: true,
+    entryPoints: [join(root, entry)],
+    outfile: join(outdir, 'index.mjs'),
+  });
+  await writeFile(join(dist, 'lambda', `${name}.meta.json`), JSON.stringify(result.metafile));
   const zipPath = join(dist, 'lambda', `${name}.zip`);
-  await writeZip(outdir, zipPath);
+  await writeZip(outdir, zipPath, ['index.mjs']);
   return zipPath;
 }
 
-async function writeZip(dir, zipPath) {
+async function writeZip(dir, zipPath, files) {
   const zip = new yazl.ZipFile();
-  const files = (await readdir(dir)).sort();
   for (const file of files) {
-    zip.addBuffer(await readFile(join(dir, file)), file, { mtime: FIXED_MTIME, mode: 0o100644, compress: true });
+    zip.addBuffer(await readFile(join(dir, file)), file, { mtime: FIXED_MTIME, mode: 0o100644, compress: true, compressionLevel: 9 });
   }
   zip.end();
   await new Promise((resolve, reject) => {

@@ -2,7 +2,8 @@ import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/routes.js';
 import { awsRuntime } from './aws-runtime.js';
+import { ssmAdminToken } from './aws-ssm.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
-const runtime = awsRuntime('api', { adminToken: true, publishes: false });
+const runtime = awsRuntime('api', { adminToken: ssmAdminToken });
 export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

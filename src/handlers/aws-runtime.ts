@@ -1,17 +1,31 @@
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfigError, parseSettings, requiredSetting } from '../app/settings.js';
 import { createApiDeps } from '../adapters/compose.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import type { ApiDeps } from '../adapters/http/routes.js';
 import { createObservability, type Observability } from '../adapters/observability/powertools.js';
-import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
-import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
-import type { AdminTokenVerifier, Notifier } from '../app/ports.js';
+import type { AdminTokenVerifier, Log, Notifier } from '../app/ports.js';
 
 export interface AwsRuntime {
   deps: ApiDeps;
   obs: Observability;
+}
+
+/** What every AWS client of a function is built with. */
+export interface AwsClientConfig {
+  credentials?: ReturnType<typeof fromEnv>;
+}
+
+/**
+ * The clients a function uses beyond DynamoDB, each a factory in its own file
+ * (aws-ssm.ts, aws-sns.ts), so that a function's bundle holds only the SDK
+ * clients it imports: ingest and sweep carry no SSM, api no SNS.
+ */
+export interface RuntimeClients {
+  /** Reads the admin token (api only); without it, admin tokens are refused. */
+  adminToken?: (env: NodeJS.ProcessEnv, problems: string[], aws: AwsClientConfig, log: Log) => AdminTokenVerifier;
+  /** Publishes notifications (ingest, sweep); without it, publishing throws. */
+  notifier?: (env: NodeJS.ProcessEnv, problems: string[], aws: AwsClientConfig) => Notifier;
 }
 
 const refuseAdmin: AdminTokenVerifier = { verify: async () => false };
@@ -23,11 +37,22 @@ const noPublishing: Notifier = {
 };
 
 /**
+ * Lambda always puts the function's role credentials in the environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): there the
+ * environment provider is all a client needs, and the Lambda bundles leave the
+ * SDK's default chain (SSO, STS, INI files, instance metadata) out (build.mjs).
+ * Anywhere else (a test importing this from source), the SDK's default chain.
+ */
+export function awsClientConfig(env: NodeJS.ProcessEnv): AwsClientConfig {
+  return env.AWS_LAMBDA_FUNCTION_NAME ? { credentials: fromEnv() } : {};
+}
+
+/**
  * Everything a function needs, built once per container (at cold start) from
  * the environment Terraform sets. A missing or bad setting stops the cold
- * start with a message that names it.
+ * start with a message that names it (all of them at once).
  */
-export function awsRuntime(serviceName: string, options: { adminToken: boolean; publishes: boolean }): AwsRuntime {
+export function awsRuntime(serviceName: string, clients: RuntimeClients = {}): AwsRuntime {
   const env = process.env;
   const problems: string[] = [];
   const tables = {
@@ -35,22 +60,21 @@ export function awsRuntime(serviceName: string, options: { adminToken: boolean; 
     devices: requiredSetting(env, 'DEVICES_TABLE', problems),
     alerts: requiredSetting(env, 'ALERTS_TABLE', problems),
   };
-  const adminParameter = options.adminToken ? requiredSetting(env, 'ADMIN_TOKEN_PARAMETER', problems) : '';
-  const topicArn = options.publishes ? requiredSetting(env, 'ALERTS_TOPIC_ARN', problems) : '';
-  if (problems.length > 0) throw new ConfigError(problems);
-  const settings = parseSettings(env);
+  const aws = awsClientConfig(env);
   const obs = createObservability(serviceName);
-  const admin = options.adminToken ? new SsmAdminToken(new SSMClient({}), adminParameter, obs.logger) : refuseAdmin;
+  const admin = clients.adminToken ? clients.adminToken(env, problems, aws, obs.logger) : refuseAdmin;
+  const notifier = clients.notifier ? clients.notifier(env, problems, aws) : noPublishing;
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     obs,
     deps: createApiDeps({
-      db: createDocumentClient(),
+      db: createDocumentClient(aws),
       tables,
       admin,
-      settings,
+      settings: parseSettings(env),
       log: obs.logger,
       telemetry: obs.telemetry,
-      notifier: options.publishes ? new SnsNotifier(new SNSClient({}), topicArn) : noPublishing,
+      notifier,
     }),
   };
 }

@@ -1,9 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { sweep } from '../app/alerts/sweep.js';
 import { awsRuntime } from './aws-runtime.js';
+import { snsNotifier } from './aws-sns.js';
 
 /** EventBridge schedule: offline boards, reminders, pending notifications. */
-const runtime = awsRuntime('sweep', { adminToken: false, publishes: true });
+const runtime = awsRuntime('sweep', { notifier: snsNotifier });
 
 export const handler = async (_event: unknown, context: Context): Promise<void> => {
   const { logger, metrics } = runtime.obs;
