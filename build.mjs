@@ -122,7 +122,7 @@ function embedWebAssets() {
 // --- Lambda functions and the local stack ----------------------------------
 
 /** One file with everything in it (AWS SDK included) for Node 22: the Lambdas and the server variant. */
-const selfContained = () => ({
+export const selfContained = () => ({
   plugins: [embedWebAssets()],
   bundle: true,
   platform: 'node',
@@ -172,23 +172,27 @@ export const forbiddenInLambda = {
 async function bundleLambda(name, entry) {
   const outdir = join(dist, 'lambda', name);
   await rm(outdir, { recursive: true, force: true });
-  const options = selfContained();
-  const result = await build({
-    ...options,
-    plugins: [...options.plugins, environmentCredentialsOnly()],
-    // The map stays beside the zip; the comment lets `node --enable-source-maps` find it after unzipping next to it.
-    sourcemap: 'linked',
-    metafile: true,
-    entryPoints: [join(root, entry)],
-    outfile: join(outdir, 'index.mjs'),
-  });
+  const result = await build({ ...lambdaBuildOptions(), entryPoints: [join(root, entry)], outfile: join(outdir, 'index.mjs') });
   await writeFile(join(dist, 'lambda', `${name}.meta.json`), JSON.stringify(result.metafile));
   const zipPath = join(dist, 'lambda', `${name}.zip`);
   await writeZip(outdir, zipPath, ['index.mjs']);
   return zipPath;
 }
 
-async function writeZip(dir, zipPath, files) {
+/** esbuild options of a Lambda bundle (bench/coldstart.mjs builds its baseline from them). */
+export function lambdaBuildOptions() {
+  const options = selfContained();
+  return {
+    ...options,
+    plugins: [...options.plugins, environmentCredentialsOnly()],
+    // The map stays beside the zip; the comment lets `node --enable-source-maps` find it after unzipping next to it.
+    sourcemap: 'linked',
+    metafile: true,
+  };
+}
+
+/** A reproducible zip of `files` of `dir` (fixed order, timestamps and modes). */
+export async function writeZip(dir, zipPath, files) {
   const zip = new yazl.ZipFile();
   for (const file of files) {
     zip.addBuffer(await readFile(join(dir, file)), file, { mtime: FIXED_MTIME, mode: 0o100644, compress: true, compressionLevel: 9 });
@@ -206,7 +210,7 @@ async function bundleLocalServer() {
     outfile: join(dist, 'server', 'local.mjs'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'esm',
     // Runs from the checkout, next to node_modules (dynalite loads a native LevelDB binding).
     packages: 'external',

@@ -1,22 +1,24 @@
 #!/usr/bin/env node
-// Benchmark 2: Lambda cold start proxies, bundled SDK vs @aws-sdk/* external.
+// Benchmark 2: Lambda cold start proxies, lean bundles vs the old layout.
 //
 // For each built zip (dist/lambda/{api,ingest,sweep}.zip): zipped and unzipped
 // size; then, in a fresh Node process per run (bench/lib/coldstart-child.mjs),
 // the time to import the bundle as ESM and the handler's first and second
 // (warm) invocation against dynalite on 127.0.0.1 (AWS_ENDPOINT_URL_DYNAMODB,
-// dummy credentials). Side by side, the same handler built with the options
-// of build.mjs but `external: ['@aws-sdk/*']`, run from bench/.cache so that
-// the SDK resolves from the checkout's node_modules. Runs alternate between
-// the two variants, so machine load hits both alike; medians of --runs.
+// dummy credentials in the environment, as Lambda gives them). Side by side,
+// the baseline: the same handlers built as before the lean bundles (source map
+// inside the zip, the SSM and SNS clients and the SDK's whole default
+// credential chain in every function: bench/lib/baseline-clients.mjs), from
+// bench/.cache. Runs alternate between the two variants, so machine load hits
+// both alike; medians of --runs.
 // Last, the sweep's time per device (a warm sweep over --sweep-devices boards).
 //
 //   node bench/coldstart.mjs [--runs 15] [--sweep-devices 300]
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { lambdas, selfContained, writeZip } from '../build.mjs';
 import { cacheDir, median, numFlag, parseFlags, percentile, removeDir, requireBuilt, root, round, snapshotDist, table, tempDir, writeResult } from './lib/common.mjs';
 import { itemSize } from './lib/ddb-size.mjs';
 import { createDevice, loadStore } from './lib/store.mjs';
@@ -48,9 +50,9 @@ function zipEntries(zipPath) {
   return entries;
 }
 
-// --- the @aws-sdk/* external variant (build.mjs's options, SDK left out) -------
+// --- the baseline: the old layout, rebuilt from today's sources ------------------
 
-const variantDir = join(cacheDir, 'coldstart-external');
+const variantDir = join(cacheDir, 'coldstart-baseline');
 removeDir(variantDir);
 function embedWebAssets() {
   // As build.mjs: src/web/assets.ts becomes the manifest of dist/web itself.
@@ -65,44 +67,38 @@ function embedWebAssets() {
     },
   };
 }
-const entries = { api: 'src/handlers/api.ts', ingest: 'src/handlers/ingest.ts', sweep: 'src/handlers/sweep.ts' };
 const sizes = {};
 for (const name of names) {
-  const outfile = join(variantDir, name, 'index.mjs');
+  const outdir = join(variantDir, name);
+  const entry = join(variantDir, `${name}-entry.mjs`);
+  mkdirSync(variantDir, { recursive: true });
+  writeFileSync(entry, `import ${JSON.stringify(join(root, 'bench/lib/baseline-clients.mjs'))};\nexport * from ${JSON.stringify(join(root, lambdas[name]))};\n`);
   await build({
+    ...selfContained(),
     absWorkingDir: root,
+    // Not lambdaBuildOptions(): no environment-only credentials, map written for the zip, every client injected.
     plugins: [embedWebAssets()],
-    entryPoints: [join(root, entries[name])],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    minify: true,
-    treeShaking: true,
     sourcemap: 'external',
-    sourcesContent: false,
-    legalComments: 'eof',
-    logLevel: 'warning',
-    external: ['@aws-sdk/*'],
+    entryPoints: [entry],
+    outfile: join(outdir, 'index.mjs'),
   });
+  const baselineZip = join(variantDir, `${name}.zip`);
+  await writeZip(outdir, baselineZip, readdirSync(outdir).sort());
   const zipPath = join(dist, 'lambda', `${name}.zip`);
   const zipped = zipEntries(zipPath);
-  const extFiles = readdirSync(join(variantDir, name));
   sizes[name] = {
-    bundled: {
+    lean: {
       zipBytes: statSync(zipPath).size,
       unzippedBytes: zipped.reduce((n, e) => n + e.size, 0),
       indexMjsBytes: statSync(join(dist, 'lambda', name, 'index.mjs')).size,
+      mapBesideBytes: statSync(join(dist, 'lambda', name, 'index.mjs.map')).size,
       entries: zipped.map((e) => e.name),
     },
-    external: {
-      // What a zip of this variant would hold (deflate, as yazl does), the SDK coming from the runtime.
-      zipBytesEstimate: extFiles.reduce((n, f) => n + deflateRawSync(readFileSync(join(variantDir, name, f))).length, 0),
-      unzippedBytes: dirSize(join(variantDir, name)),
-      indexMjsBytes: statSync(join(variantDir, name, 'index.mjs')).size,
+    baseline: {
+      zipBytes: statSync(baselineZip).size,
+      unzippedBytes: dirSize(outdir),
+      indexMjsBytes: statSync(join(outdir, 'index.mjs')).size,
+      entries: zipEntries(baselineZip).map((e) => e.name),
     },
   };
 }
@@ -185,15 +181,15 @@ function child(bundlePath, ev, env = childEnv) {
 }
 
 const bundles = {
-  bundled: (n) => join(dist, 'lambda', n, 'index.mjs'),
-  external: (n) => join(variantDir, n, 'index.mjs'),
+  lean: (n) => join(dist, 'lambda', n, 'index.mjs'),
+  baseline: (n) => join(variantDir, n, 'index.mjs'),
 };
 const samples = {};
-for (const n of names) samples[n] = { bundled: [], external: [] };
+for (const n of names) samples[n] = { lean: [], baseline: [] };
 const t0 = performance.now();
 for (let i = 0; i < runs; i++) {
   for (const n of names) {
-    for (const variant of i % 2 === 0 ? ['bundled', 'external'] : ['external', 'bundled']) {
+    for (const variant of i % 2 === 0 ? ['lean', 'baseline'] : ['baseline', 'lean']) {
       const r = await child(bundles[variant](n), events[n]());
       if (r.status1 !== expected[n] || (r.status2 !== null && r.status2 !== expected[n])) {
         throw new Error(`${n} (${variant}) answered ${r.status1}/${r.status2}: ${r.body1}`);
@@ -209,7 +205,7 @@ process.stdout.write('\n');
 // measurement) and off (no per-reading output): what the cost model scales by readings per post.
 const seriesSamples = { metrics: [], off: [] };
 for (let i = 0; i < 3; i++) {
-  for (const mode of ['metrics', 'off']) seriesSamples[mode].push(await child(bundles.bundled('ingest'), events.ingest(), { ...childEnv, DEVICE_SERIES: mode }));
+  for (const mode of ['metrics', 'off']) seriesSamples[mode].push(await child(bundles.lean('ingest'), events.ingest(), { ...childEnv, DEVICE_SERIES: mode }));
 }
 
 // The device partition after these posts (alert state with a full heat history): item sizes for the cost model.
@@ -241,7 +237,7 @@ for (let i = 0; i < sweepDevices; i += 20) {
   );
 }
 const sweepRuns = [];
-for (let i = 0; i < 3; i++) sweepRuns.push(await child(bundles.bundled('sweep'), events.sweep()));
+for (let i = 0; i < 3; i++) sweepRuns.push(await child(bundles.lean('sweep'), events.sweep()));
 const sweepWarmMs = median(sweepRuns.map((r) => r.warmMs));
 const sweepCount = sweepDevices + 1;
 
@@ -253,27 +249,34 @@ removeDir(dataDir);
 
 const stat = (arr, k) => ({ median: round(median(arr.map((r) => r[k])), 1), p90: round(percentile(arr.map((r) => r[k]), 90), 1), min: round(Math.min(...arr.map((r) => r[k])), 1) });
 const handlers = {};
-const rows = [['function', 'zip KiB', 'unzipped KiB', 'import ms', 'first call ms', 'import+first', 'warm ms', 'ext. unzipped KiB', 'ext. import ms', 'ext. first ms', 'ext. import+first', 'bundled/ext (import+first)']];
+const rows = [['function', 'zip KiB', 'unzipped KiB', 'import ms', 'first call ms', 'import+first', 'warm ms', 'old zip KiB', 'old import ms', 'old first ms', 'old import+first', 'lean/old zip', 'lean/old (import+first)']];
 for (const n of names) {
-  const b = samples[n].bundled;
-  const e = samples[n].external;
+  const b = samples[n].lean;
+  const e = samples[n].baseline;
   const cold = (arr) => median(arr.map((r) => r.importMs + r.firstMs));
   handlers[n] = {
     sizes: sizes[n],
-    bundled: { importMs: stat(b, 'importMs'), firstInvocationMs: stat(b, 'firstMs'), warmInvocationMs: stat(b, 'warmMs'), coldTotalMs: round(cold(b), 1), rssKiB: median(b.map((r) => r.rssKiB)), warmLogBytes: median(b.map((r) => r.warmLogBytes)), warmLogLines: median(b.map((r) => r.warmLogLines)) },
-    external: { importMs: stat(e, 'importMs'), firstInvocationMs: stat(e, 'firstMs'), warmInvocationMs: stat(e, 'warmMs'), coldTotalMs: round(cold(e), 1), rssKiB: median(e.map((r) => r.rssKiB)) },
+    lean: { importMs: stat(b, 'importMs'), firstInvocationMs: stat(b, 'firstMs'), warmInvocationMs: stat(b, 'warmMs'), coldTotalMs: round(cold(b), 1), rssKiB: median(b.map((r) => r.rssKiB)), warmLogBytes: median(b.map((r) => r.warmLogBytes)), warmLogLines: median(b.map((r) => r.warmLogLines)) },
+    baseline: { importMs: stat(e, 'importMs'), firstInvocationMs: stat(e, 'firstMs'), warmInvocationMs: stat(e, 'warmMs'), coldTotalMs: round(cold(e), 1), rssKiB: median(e.map((r) => r.rssKiB)) },
     ratios: {
-      importBundledOverExternal: round(median(b.map((r) => r.importMs)) / median(e.map((r) => r.importMs)), 2),
-      coldBundledOverExternal: round(cold(b) / cold(e), 2),
-      zipBundledOverExternal: round(sizes[n].bundled.zipBytes / sizes[n].external.zipBytesEstimate, 1),
+      importLeanOverBaseline: round(median(b.map((r) => r.importMs)) / median(e.map((r) => r.importMs)), 2),
+      coldLeanOverBaseline: round(cold(b) / cold(e), 2),
+      zipLeanOverBaseline: round(sizes[n].lean.zipBytes / sizes[n].baseline.zipBytes, 2),
     },
   };
   const h = handlers[n];
-  rows.push([n, round(sizes[n].bundled.zipBytes / 1024, 0), round(sizes[n].bundled.unzippedBytes / 1024, 0), h.bundled.importMs.median, h.bundled.firstInvocationMs.median, h.bundled.coldTotalMs, h.bundled.warmInvocationMs.median,
-    round(sizes[n].external.unzippedBytes / 1024, 0), h.external.importMs.median, h.external.firstInvocationMs.median, h.external.coldTotalMs, h.ratios.coldBundledOverExternal]);
+  rows.push([n, round(sizes[n].lean.zipBytes / 1024, 0), round(sizes[n].lean.unzippedBytes / 1024, 0), h.lean.importMs.median, h.lean.firstInvocationMs.median, h.lean.coldTotalMs, h.lean.warmInvocationMs.median,
+    round(sizes[n].baseline.zipBytes / 1024, 0), h.baseline.importMs.median, h.baseline.firstInvocationMs.median, h.baseline.coldTotalMs, h.ratios.zipLeanOverBaseline, h.ratios.coldLeanOverBaseline]);
 }
 console.log(`\n${table(rows)}\n`);
-const ingestWarm = handlers.ingest.bundled;
+const targets = { api: 150, ingest: 110, sweep: 110 };
+for (const n of names) {
+  const z = sizes[n].lean.zipBytes / 1024;
+  const faster = handlers[n].lean.coldTotalMs < handlers[n].baseline.coldTotalMs;
+  console.log(`target ${n}: zip ${round(z, 1)} KiB (<= ${targets[n]}: ${z <= targets[n] ? 'met' : 'NOT met'}); import+first ${handlers[n].lean.coldTotalMs} ms vs ${handlers[n].baseline.coldTotalMs} ms old (${faster ? 'faster: met' : 'NOT faster'})`);
+}
+console.log('');
+const ingestWarm = handlers.ingest.lean;
 const lambda = {
   // What bench/cost.mjs reads: one post of 6 readings, warm, against dynalite on this machine.
   ingestWarmMsPerPost6: ingestWarm.warmInvocationMs.median,

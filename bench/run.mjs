@@ -76,8 +76,8 @@ if (ingest && show('ingest')) {
 const cs = readResult('coldstart');
 if (cs && show('coldstart')) {
   for (const [n, h] of Object.entries(cs.handlers)) {
-    rows.push(['coldstart', `${n}: zip / unzipped`, `${round(h.sizes.bundled.zipBytes / 1024, 0)} / ${round(h.sizes.bundled.unzippedBytes / 1024, 0)} KiB`, `SDK external: ~${round(h.sizes.external.zipBytesEstimate / 1024, 0)} / ${round(h.sizes.external.unzippedBytes / 1024, 0)} KiB (+ the runtime's SDK)`]);
-    rows.push(['coldstart', `${n}: import + first call`, `${ms(h.bundled.importMs.median)} + ${ms(h.bundled.firstInvocationMs.median)} (warm ${ms(h.bundled.warmInvocationMs.median)})`, `SDK external: ${ms(h.external.importMs.median)} + ${ms(h.external.firstInvocationMs.median)}; bundled/external ${h.ratios.coldBundledOverExternal}`]);
+    rows.push(['coldstart', `${n}: zip / unzipped`, `${round(h.sizes.lean.zipBytes / 1024, 1)} / ${round(h.sizes.lean.unzippedBytes / 1024, 0)} KiB (map beside: ${round(h.sizes.lean.mapBesideBytes / 1024, 0)} KiB)`, `old layout: ${round(h.sizes.baseline.zipBytes / 1024, 1)} / ${round(h.sizes.baseline.unzippedBytes / 1024, 0)} KiB; target <= ${n === 'api' ? 150 : 110} KiB`]);
+    rows.push(['coldstart', `${n}: import + first call`, `${ms(h.lean.importMs.median)} + ${ms(h.lean.firstInvocationMs.median)} (warm ${ms(h.lean.warmInvocationMs.median)})`, `old layout: ${ms(h.baseline.importMs.median)} + ${ms(h.baseline.firstInvocationMs.median)}; lean/old ${h.ratios.coldLeanOverBaseline}`]);
   }
   rows.push(['coldstart', 'sweep per device (warm)', `${cs.lambda.sweepMsPerDevice} ms`, `${cs.lambda.sweepDevices} devices`]);
 }
