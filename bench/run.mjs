@@ -96,11 +96,12 @@ if (qr && show('query')) {
   rows.push(['query', '7d / 24h time', `${qr.ratio7dOver24h}`, 'readings ratio 7.0']);
 }
 const cost = readResult('cost');
-if (cost && show('cost')) {
-  for (const f of cost.fleets) rows.push(['cost', `${f.boards} boards, ${cost.input.mode}`, `$${round(f.perBoardMonth, 3)}/board-month ($${round(f.fleetMonth, 0)}/month)`, `IoT Core $${round(f.iotPerBoardMonth, 3)}; dominant: ${f.dominant}`]);
-  const best = cost.levers[cost.levers.length - 1];
-  const asBuilt = cost.levers[0];
-  rows.push(['cost', 'target $0.10/board-month (1,000 boards)', asBuilt.perBoardMonth <= 0.1 ? `met ($${round(asBuilt.perBoardMonth, 3)})` : `not met as built ($${round(asBuilt.perBoardMonth, 3)})`, `best lever set: ${best.name} $${round(best.perBoardMonth, 3)}`]);
+if (cost && show('cost') && cost.targets) {
+  for (const f of cost.fleets) rows.push(['cost', `${f.boards} boards, serverless`, `$${round(f.perBoardMonth, 4)}/board-month ($${round(f.fleetMonth, 0)}/month)`, `old $${round(f.oldPerBoardMonth, 3)}; leanest $${round(f.leanestPerBoardMonth, 4)}; IoT Basic Ingest $${round(f.iotPerBoardMonth, 4)}; floor $${round(f.floorPerBoardMonth, 4)}`]);
+  const t = cost.targets;
+  rows.push(['cost', 'target <= $0.05 (1,000 boards, defaults)', `${t.defaults.value <= 0.05 ? 'met' : 'NOT met'} ($${round(t.defaults.value, 4)})`, `leanest (<= $0.03): ${t.leanest.value <= 0.03 ? 'met' : 'NOT met'} ($${round(t.leanest.value, 4)})`]);
+  const assumed = Object.entries(cost.parameters).filter(([, p]) => p.kind === 'assumed').map(([k]) => k);
+  rows.push(['cost', 'model parameters assumed', assumed.join(', ') || 'none', 'the rest measured in this run or given']);
 }
 console.log(`\n=== summary ${'='.repeat(62)}`);
 const m = machine();
