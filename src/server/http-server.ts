@@ -51,16 +51,32 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
+/**
+ * The request-target split by hand: `new URL` would collapse `.` and `..`
+ * segments, so `/v1/devices/..` would reach the router as `/v1/` and such a
+ * device could never be revoked. The router sees the path exactly as sent.
+ */
+export function splitTarget(target: string): { path: string; search: string } {
+  // Absolute form (`http://host/path`), which proxies may send: keep only the path.
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(target);
+  const rest = absolute ? target.slice(absolute[0].length) : target;
+  const hash = rest.indexOf('#');
+  const noFragment = hash === -1 ? rest : rest.slice(0, hash);
+  const q = noFragment.indexOf('?');
+  const path = q === -1 ? noFragment : noFragment.slice(0, q);
+  return { path: path === '' ? '/' : path, search: q === -1 ? '' : noFragment.slice(q + 1) };
+}
+
 function toRequest(req: IncomingMessage, body: Buffer | undefined, requestId: string): HttpRequest {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const { path, search } = splitTarget(req.url ?? '/');
   const query: Record<string, string> = {};
   // Repeated parameters are joined with commas, as API Gateway does.
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of new URLSearchParams(search)) query[name] = name in query ? `${query[name]},${value}` : value;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query, headers, body, requestId };
+  return { method: (req.method ?? 'GET').toUpperCase(), path, query, headers, body, requestId };
 }
 
 function send(res: ServerResponse, response: HttpResponse, close: boolean): void {

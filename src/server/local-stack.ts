@@ -12,7 +12,7 @@ import { lockDataDir } from '../adapters/local/data-dir-lock.js';
 import { startDynalite } from '../adapters/local/dynalite.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
-import { ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
+import { adminTokenProblem, ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
 import type { Clock, Notifier } from '../app/ports.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
@@ -42,6 +42,9 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
   }
+  const adminToken = env.ADMIN_TOKEN?.trim();
+  const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (tokenProblem) problems.push(tokenProblem);
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
   return {
     port,

@@ -12,7 +12,7 @@ import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { sweep } from '../app/alerts/sweep.js';
-import { ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
+import { adminTokenProblem, ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
 import { startHttpServer } from './http-server.js';
 import { dispatchToLambdas } from './lambda-dispatch.js';
 import { startSweepTimer } from './sweep-timer.js';
@@ -40,6 +40,8 @@ function config(env: NodeJS.ProcessEnv) {
   const topicArn = notificationsDir ? '' : requiredSetting(env, 'ALERTS_TOPIC_ARN', problems);
   const adminToken = env.ADMIN_TOKEN?.trim();
   const adminParameter = adminToken ? '' : requiredSetting(env, 'ADMIN_TOKEN_PARAMETER', problems);
+  const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (tokenProblem) problems.push(tokenProblem);
   let settings;
   try {
     settings = parseSettings(env);
