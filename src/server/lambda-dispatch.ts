@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { eventFromRequest } from '../adapters/http/lambda-event.js';
 import type { HttpLambdaHandler } from '../adapters/http/lambda-handler.js';
+import { functionFor } from '../adapters/http/routes.js';
 import type { HttpRequest, HttpResponse } from '../adapters/http/types.js';
 
 export interface LambdaHandlers {
@@ -26,14 +27,13 @@ function localContext(functionName: string, requestId: string): Context {
 }
 
 /**
- * Route a request to the same Lambda handler API Gateway would call (ingest
- * for POST /v1/readings, api for the rest) through a payload 2.0 event, and
- * turn the result back into a response.
+ * Route a request to the same Lambda handler API Gateway would call (the
+ * route table's function; `api` for anything else, as `$default`) through a
+ * payload 2.0 event, and turn the result back into a response.
  */
 export function dispatchToLambdas(handlers: LambdaHandlers): (request: HttpRequest, sourceIp: string) => Promise<HttpResponse> {
   return async (request, sourceIp) => {
-    const isIngest = request.method === 'POST' && request.path === '/v1/readings';
-    const name = isIngest ? 'ingest' : 'api';
+    const name = functionFor(request.method, request.path);
     const result = await handlers[name](eventFromRequest(request, sourceIp, Date.now()), localContext(name, request.requestId));
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
