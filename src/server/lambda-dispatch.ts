@@ -44,3 +44,19 @@ export function dispatchToLambdas(handlers: LambdaHandlers): (request: HttpReque
     };
   };
 }
+
+/**
+ * How many readings a request carries, for the Node edge's bound on work in
+ * flight: the length of `readings` of a request to the ingest function, 0
+ * for anything else (a body that is not JSON is the handler's 400 to give).
+ */
+export function readingsInRequest(request: HttpRequest): number {
+  if (functionFor(request.method, request.path) !== 'ingest' || !request.body) return 0;
+  try {
+    const envelope: unknown = JSON.parse(request.body.toString('utf8'));
+    const readings = (envelope as { readings?: unknown } | null)?.readings;
+    return Array.isArray(readings) ? readings.length : 0;
+  } catch {
+    return 0;
+  }
+}
