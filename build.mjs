@@ -224,14 +224,15 @@ async function bundleServerVariant() {
   await build({ ...selfContained(), entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dist, 'server', 'server.mjs') });
 }
 
-/** docs/openapi.json, derived from the valibot schemas (src/docs/openapi.ts). */
+/** docs/openapi.json and terraform/app-routes.json, derived from the route table and the valibot schemas (src/docs/openapi.ts). */
 async function writeApiDocs() {
   const out = join(dist, 'docs-gen', 'openapi.mjs');
   await build({ entryPoints: [join(root, 'src/docs/openapi.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
-  const { openApiDocument } = await import(`${pathToFileURL(out).href}?t=${Date.now()}`);
+  const { openApiDocument, appRoutes } = await import(`${pathToFileURL(out).href}?t=${Date.now()}`);
   await mkdir(join(root, 'docs'), { recursive: true });
   await writeFile(join(root, 'docs', 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
-  console.log('docs/openapi.json');
+  await writeFile(join(root, 'terraform', 'app-routes.json'), `${JSON.stringify(appRoutes(), null, 2)}\n`);
+  console.log('docs/openapi.json, terraform/app-routes.json');
 }
 
 function kib(bytes) {

@@ -2,7 +2,7 @@
 // Runs the benchmarks in order, each as its own process, then prints one
 // summary table from their results (bench/results/<name>.json).
 //
-//   node bench/run.mjs                      # all: ingest coldstart device query cost
+//   node bench/run.mjs                      # all: ingest coldstart device query backpressure cost
 //   node bench/run.mjs device query         # some of them
 //   node bench/run.mjs device --seconds 120 # flags go to the one benchmark named
 //   node bench/run.mjs --device.seconds 120 --ingest.seconds 5   # or name.flag for any
@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
 
-const ALL = ['ingest', 'coldstart', 'device', 'query', 'cost'];
+const ALL = ['ingest', 'coldstart', 'device', 'query', 'backpressure', 'cost'];
 const args = process.argv.slice(2);
 const names = args.filter((a) => ALL.includes(a));
 const unknown = args.filter((a) => !a.startsWith('-') && !ALL.includes(a) && !/^[\d.,]+$/.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--'));
@@ -94,6 +94,11 @@ const qr = readResult('query');
 if (qr && show('query')) {
   for (const [n, r] of Object.entries(qr.ranges)) rows.push(['query', `${n} of one board (${r.readings} readings, ${r.pages} pages)`, `${ms(r.medianMs)} (first ${ms(r.firstMs)})`, `${r.readingsPerSecond} readings/s, ${r.pageMsMedian} ms a page`]);
   rows.push(['query', '7d / 24h time', `${qr.ratio7dOver24h}`, 'readings ratio 7.0']);
+}
+const bp = readResult('backpressure');
+if (bp && show('backpressure')) {
+  rows.push(['backpressure', `${bp.clients} concurrent ${bp.readingsPerBatch}-reading batches`, `peak RSS ${bp.peakRssMiB} MiB, slowest answer ${bp.answerSeconds.max} s (${bp.ok} x 200, ${bp.busy} x 503, ${bp.other} other)`,
+    `targets < 512 MiB: ${bp.targets.rssUnder512MiB ? 'met' : 'NOT met'}, all answered <= 30 s: ${bp.targets.allAnsweredWithin30s ? 'met' : 'NOT met'}; /healthz ${bp.healthzDuring.join(',')} (max ${bp.healthzMaxMs} ms)`]);
 }
 const cost = readResult('cost');
 if (cost && show('cost') && cost.targets) {

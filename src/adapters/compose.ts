@@ -8,6 +8,7 @@ import { DynamoDeviceStore } from './dynamodb/device-store.js';
 import { DynamoReadingStore } from './dynamodb/reading-store.js';
 import type { TableNames } from './dynamodb/tables.js';
 import type { ApiDeps } from './http/routes.js';
+import { contextualLog } from './observability/request-context.js';
 
 export interface RuntimeParts {
   db: DynamoDBDocumentClient;
@@ -30,7 +31,8 @@ export function createApiDeps(parts: RuntimeParts): ApiDeps {
     admin: parts.admin,
     clock: parts.clock ?? systemClock,
     settings: parts.settings,
-    log: parts.log,
+    // Every line a use case logs carries the request's id and device (per request, never shared).
+    log: contextualLog(parts.log),
     telemetry: parts.telemetry,
     alertStates: new DynamoAlertStateStore(parts.db, parts.tables.devices),
     alerts: new DynamoAlertStore(parts.db, parts.tables.alerts),

@@ -108,3 +108,19 @@ export function parseSettings(env: Env): Settings {
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
 }
+
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/**
+ * Why an admin token could never authenticate (or would be too weak to), or
+ * undefined when it is fine: a token the API cannot accept must stop the
+ * start, not fail every request later.
+ */
+export function adminTokenProblem(token: string, name = 'ADMIN_TOKEN'): string | undefined {
+  // Bearer tokens are one run of non-space characters (RFC 6750); a device-key prefix makes it read as a device key.
+  if (/\s/.test(token)) return `${name} must not contain whitespace (a Bearer token is one word, so it could never authenticate)`;
+  if (token.startsWith('dk.')) return `${name} must not start with "dk." (that is the device-key prefix: it would be checked as a device key and never authenticate)`;
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH) return `${name} must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${token.length}); e.g. openssl rand -base64 32`;
+  if (token.length > 512) return `${name} must be at most 512 characters (longer Bearer tokens are refused)`;
+  return undefined;
+}

@@ -1,7 +1,9 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
+import { API_ROUTES, type ApiRoute } from '../adapters/http/route-table.js';
+import { allowedMethods } from '../adapters/http/router.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
-import { IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
+import { MAX_BODY_BYTES, MAX_READINGS_PER_BATCH, IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
 import {
   AlertSchema,
   AlertsPageSchema,
@@ -26,28 +28,146 @@ const schema = (s: v.GenericSchema): Json => {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const error = (description: string) => ({ description, content: jsonContent('Error') });
-const deviceIdParam = { name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } };
-const admin = [{ bearer: [] }];
+const ID_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 
-/** The OpenAPI 3.1 document of the API, derived from the valibot schemas. */
-export function openApiDocument(): Json {
+/** Query parameters the route table names. */
+const QUERY_PARAMETERS: Record<string, Json> = {
+  from: { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Inclusive, RFC 3339 with an offset', example: '2026-11-29T00:00:00Z' },
+  to: { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Exclusive, RFC 3339 with an offset', example: '2026-11-30T00:00:00Z' },
+  limit: { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  cursor: { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page (opaque; a forged or foreign one is 400 invalid_cursor)' },
+  status: { name: 'status', in: 'query', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
+  deviceId: { name: 'deviceId', in: 'query', schema: { type: 'string', pattern: ID_PATTERN } },
+};
+
+const PATH_PARAMETERS: Record<string, Json> = {
+  deviceId: { name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN }, example: 'bbb-salle-101' },
+  alertId: { name: 'alertId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, example: 'al_3kTq9Zb1xQe7LmP2' },
+};
+
+const errorExample = (code: string, message: string, details?: { path: string; message: string }[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
+
+/** Every error status the API answers, with its codes and an example body. */
+const ERRORS: Record<number, { description: string; example: Json }> = {
+  400: { description: 'Invalid body, path or query (validation_failed, invalid_json, invalid_cursor): nothing changed', example: errorExample('validation_failed', 'the body does not match the schema', [{ path: 'thresholds.smoke.clear', message: 'must be 0 or a magnitude between 1e-130 and 1e125 (the store cannot hold it)' }]) },
+  401: { description: 'No, malformed, unknown or revoked token (unauthorized); WWW-Authenticate: Bearer', example: errorExample('unauthorized', 'unknown token') },
+  403: { description: 'A valid token without the right (forbidden)', example: errorExample('forbidden', 'this route needs the admin token') },
+  404: { description: 'Unknown resource (not_found)', example: errorExample('not_found', 'no device bbb-salle-101') },
+  409: { description: 'Conflict', example: errorExample('conflict', 'device bbb-salle-101 exists') },
+  413: { description: `Body over ${MAX_BODY_BYTES / 1024} KiB (payload_too_large): nothing stored`, example: errorExample('payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`) },
+  415: { description: 'Body not application/json (unsupported_media_type): nothing stored', example: errorExample('unsupported_media_type', 'the body must be JSON with Content-Type: application/json') },
+  500: { description: 'Unexpected error (internal): logged with the request id, no details', example: errorExample('internal', 'internal error; it has been logged') },
+  503: { description: 'Unavailable (unavailable): the store or the admin-token parameter cannot be reached, or the server is at its bound of work in flight. Retry after Retry-After seconds; a retried batch stores nothing twice', example: errorExample('unavailable', 'the server is busy; retry after 1 s') },
+};
+
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } };
+
+function errorResponse(status: number, description?: string): Json {
+  const base = ERRORS[status];
+  if (!base) throw new Error(`no error description for ${status}`);
+  return {
+    description: description ?? base.description,
+    ...(status === 503 ? { headers: retryAfter } : {}),
+    ...(status === 401 ? { headers: { 'WWW-Authenticate': { schema: { type: 'string', const: 'Bearer' } } } } : {}),
+    content: { 'application/json': { schema: ref('Error'), example: base.example } },
+  };
+}
+
+const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+
+/** Every status one operation can answer, derived from its row in the route table. */
+export function operationStatuses(route: ApiRoute): number[] {
+  const statuses = new Set<number>([route.ok[0], 500]);
+  // API Gateway's throttling (serverless mode) answers 429 before the app.
+  statuses.add(429);
+  if (route.access !== 'anyone') {
+    statuses.add(401).add(403).add(503).add(400); // 400: unknown query parameters
+  }
+  if (route.body) statuses.add(400).add(413).add(415);
+  if (pathParams(route.path).length > 0 || route.query?.length) statuses.add(400);
+  for (const status of Object.keys(route.errors ?? {})) statuses.add(Number(status));
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function operation(route: ApiRoute): Json {
+  const responses: Json = {};
+  for (const status of operationStatuses(route)) {
+    if (status === route.ok[0]) {
+      const [, okSchema, description] = route.ok;
+      responses[status] = okSchema ? { description, content: { 'application/json': { schema: ref(okSchema) } } } : { description };
+    } else if (status === 429) {
+      responses[status] = {
+        description: "Throttled by API Gateway (serverless mode; its own body, not the API's error shape)",
+        content: { 'application/json': { schema: ref('GatewayMessage'), example: { message: 'Too Many Requests' } } },
+      };
+    } else {
+      responses[status] = errorResponse(status, route.errors?.[status]);
+    }
+  }
+  const security = route.access === 'anyone' ? [] : route.access === 'device' ? [{ deviceKey: [] }] : [{ adminToken: [] }];
+  const access = { anyone: 'Anyone.', admin: 'Admin token.', reader: 'Admin token, or anyone when the deployment sets public_read (a presented invalid token is still 401).', device: "The device's own key." }[route.access];
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: access,
+    security,
+    ...(route.query?.length ? { parameters: route.query.map((name) => QUERY_PARAMETERS[name]) } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body), ...(REQUEST_EXAMPLES[route.body] ? { example: REQUEST_EXAMPLES[route.body] } : {}) } } } } : {}),
+    responses,
+  };
+}
+
+const REQUEST_EXAMPLES: Record<string, Json> = {
+  RegisterDevice: { deviceId: 'bbb-salle-101', name: 'Salle 101', location: 'Bâtiment A', thresholds: { co2: { warning: 1200 } } },
+  UpdateDevice: { location: 'Bâtiment B', thresholds: null },
+  IngestEnvelope: { deviceId: 'bbb-salle-101', readings: [{ id: '01JDX3V8R6T0', ts: '2026-11-29T18:00:00Z', co2: 812, temperature: 22.4, humidity: 41, smoke: 0.03, flame: false }] },
+};
+
+/** The OpenAPI 3.1 document of the API, from the route table and the valibot schemas. */
+export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json {
   const reading = schema(ReadingInputSchema);
-  reading.description = 'One reading: ts and at least one measurement. ts may be at most 5 minutes ahead of the server clock and no older than the retention period.';
+  reading.description = 'One reading: ts and at least one measurement (or faults). ts may be at most 5 minutes ahead of the server clock and no older than the retention period. Numbers must be finite and storable (0 or a magnitude between 1e-130 and 1e125).';
+  const envelope = schema(IngestEnvelopeSchema);
+  envelope.description = `At most ${MAX_READINGS_PER_BATCH} readings and ${MAX_BODY_BYTES / 1024} KiB. A bad envelope stores nothing; otherwise each reading is judged on its own.`;
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const item = (paths[route.path] ??= {});
+    const params = pathParams(route.path);
+    if (params.length > 0) item.parameters = params.map((p) => PATH_PARAMETERS[p]);
+    item[route.method.toLowerCase()] = operation(route);
+  }
+  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name }));
   return {
     openapi: '3.1.0',
     info: {
       title: 'Fire and CO2 monitoring API',
-      version: '1',
-      description: 'Generated from src/domain by `make docs`; see docs/api.md for the behaviour in words.',
+      version: '1.1',
+      description: [
+        'Generated from the route table (src/adapters/http/route-table.ts) and the valibot schemas by `node build.mjs docs`; docs/api.md says the behaviour in words.',
+        'On every path, a method the path does not list answers 405 method_not_allowed with an Allow header; HEAD works wherever GET does (same status and headers, no body).',
+      ].join('\n\n'),
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'Local stack (`npm start`; PORT, default 3000)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'Serverless or server variant behind API Gateway (terraform output api_url)',
+        variables: { apiId: { default: 'abc123', description: 'API Gateway id' }, region: { default: 'eu-west-3' } },
+      },
+    ],
+    tags,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The admin token, or a device key (dk.<deviceId>.<secret>) for POST /v1/readings' } },
+      securitySchemes: {
+        adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (ADMIN_TOKEN locally, an SSM parameter in AWS)' },
+        deviceKey: { type: 'http', scheme: 'bearer', description: 'A device key, dk.<deviceId>.<secret>, returned once at registration or rotation' },
+      },
       schemas: {
         Error: schema(ErrorSchema),
+        GatewayMessage: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
         Reading: reading,
-        IngestEnvelope: schema(IngestEnvelopeSchema),
+        IngestEnvelope: envelope,
         IngestResult: schema(IngestResultSchema),
         RegisterDevice: schema(RegisterDeviceSchema),
         UpdateDevice: schema(UpdateDeviceSchema),
@@ -61,79 +181,19 @@ export function openApiDocument(): Json {
         AlertsPage: schema(AlertsPageSchema),
       },
     },
-    paths: {
-      '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'ok', content: jsonContent('Health') } } } },
-      '/v1/devices': {
-        post: {
-          summary: 'Register a device',
-          security: admin,
-          requestBody: { required: true, content: jsonContent('RegisterDevice') },
-          responses: { 201: { description: 'Registered; the key is shown once', content: jsonContent('IssuedKey') }, 400: error('Invalid body'), 401: error('No or unknown token'), 403: error('Not the admin'), 409: error('The id exists (revoked ids included)'), 415: error('Not JSON') },
-        },
-        get: { summary: 'List devices', security: admin, responses: { 200: { description: 'All devices', content: jsonContent('DeviceList') }, 401: error('No or unknown token'), 403: error('Not the admin') } },
-      },
-      '/v1/devices/{deviceId}': {
-        parameters: [deviceIdParam],
-        get: { summary: 'One device', security: admin, responses: { 200: { description: 'The device', content: jsonContent('Device') }, 404: error('Unknown device') } },
-        patch: {
-          summary: 'Change name, location or thresholds (null clears; thresholds replaces the overrides)',
-          security: admin,
-          requestBody: { required: true, content: jsonContent('UpdateDevice') },
-          responses: { 200: { description: 'The device', content: jsonContent('Device') }, 400: error('Invalid body'), 404: error('Unknown device') },
-        },
-        delete: { summary: "Revoke the device's key; its data stays readable", security: admin, responses: { 204: { description: 'Revoked' }, 404: error('Unknown device') } },
-      },
-      '/v1/devices/{deviceId}/keys': {
-        parameters: [deviceIdParam],
-        post: { summary: 'Rotate the key (the old one fails at once; re-enables a revoked device)', security: admin, responses: { 201: { description: 'The new key, shown once', content: jsonContent('IssuedKey') }, 404: error('Unknown device') } },
-      },
-      '/v1/devices/{deviceId}/readings': {
-        parameters: [
-          deviceIdParam,
-          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Inclusive' },
-          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Exclusive' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
-        ],
-        get: { summary: "A device's readings, ascending by ts", security: admin, responses: { 200: { description: 'One page', content: jsonContent('ReadingsPage') }, 400: error('Invalid query or cursor'), 404: error('Unknown device') } },
-      },
-      '/v1/alerts': {
-        get: {
-          summary: 'Alerts, newest first',
-          security: admin,
-          parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
-            { name: 'deviceId', in: 'query', schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
-          ],
-          responses: { 200: { description: 'One page', content: jsonContent('AlertsPage') }, 400: error('Invalid query or cursor') },
-        },
-      },
-      '/v1/alerts/{alertId}/ack': {
-        parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }],
-        post: {
-          summary: 'Acknowledge: stops reminders, does not resolve (acknowledging again keeps the first time)',
-          security: admin,
-          responses: { 200: { description: 'The alert, acknowledgedAt set', content: jsonContent('Alert') }, 404: error('Unknown alert') },
-        },
-      },
-      '/v1/readings': {
-        post: {
-          summary: 'Ingest a batch (device key)',
-          security: admin,
-          requestBody: { required: true, content: jsonContent('IngestEnvelope') },
-          responses: {
-            200: { description: 'Each reading judged on its own', content: jsonContent('IngestResult') },
-            400: error('Bad envelope: nothing stored'),
-            401: error('No, unknown or revoked key'),
-            403: error('A key for another device: nothing stored'),
-            413: error('Body over 256 KiB: nothing stored'),
-            415: error('Not JSON'),
-            503: error('Store unavailable: retry the batch'),
-          },
-        },
-      },
-    },
+    paths,
   };
+}
+
+/** The methods each documented path answers (405 lists them in Allow). */
+export function pathMethods(routes: readonly ApiRoute[] = API_ROUTES): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of routes) (out[r.path] ??= []).push(r.method);
+  return Object.fromEntries(Object.entries(out).map(([path, methods]) => [path, allowedMethods(methods)]));
+}
+
+/** terraform/app-routes.json: every API route and the function serving it, sorted by path then method (Terraform reads it). */
+export function appRoutes(routes: readonly ApiRoute[] = API_ROUTES): { routes: { method: string; path: string; function: string }[] } {
+  const sorted = [...routes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+  return { routes: sorted.map((r) => ({ method: r.method, path: r.path, function: r.function })) };
 }

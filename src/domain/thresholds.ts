@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ErrorDetail } from './errors.js';
+import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from './reading.js';
 
 /** Alert thresholds: the one place their defaults live (contract, "Alerts"). */
 export interface Thresholds {
@@ -16,8 +17,15 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   offlineAfterSeconds: 600,
 });
 
+// Storable too: a threshold the store cannot hold would fail the write with a 500 (contract v1.1).
 const finite = (min: number, max: number) =>
-  v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(min, `must be >= ${min}`), v.maxValue(max, `must be <= ${max}`));
+  v.pipe(
+    v.number('must be a number'),
+    v.finite('must be finite'),
+    v.check(isStorableNumber, STORABLE_NUMBER_MESSAGE),
+    v.minValue(min, `must be >= ${min}`),
+    v.maxValue(max, `must be <= ${max}`),
+  );
 
 /** Any subset of the thresholds object; unknown keys are errors (a typo must not be ignored). */
 export const ThresholdsOverrideSchema = v.strictObject(

@@ -12,12 +12,13 @@ import { lockDataDir } from '../adapters/local/data-dir-lock.js';
 import { startDynalite } from '../adapters/local/dynalite.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
-import { ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
+import { adminTokenProblem, ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
 import type { Clock, Notifier } from '../app/ports.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
-import { dispatchToLambdas } from './lambda-dispatch.js';
-import { startHttpServer } from './http-server.js';
+import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
+import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
+import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
 import { startSweepTimer } from './sweep-timer.js';
 
 export interface LocalConfig {
@@ -28,6 +29,9 @@ export interface LocalConfig {
   settings: Settings;
   /** How often the offline / reminder / pending-notification sweep runs. */
   sweepIntervalSeconds: number;
+  /** Bounds of the Node edge (MAX_REQUESTS_IN_FLIGHT, MAX_READINGS_IN_FLIGHT): beyond them 503 + Retry-After. */
+  maxRequestsInFlight: number;
+  maxReadingsInFlight: number;
 }
 
 /** The local stack's environment, validated with every problem named at once. */
@@ -35,6 +39,8 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
   const problems: string[] = [];
   const port = intSetting(env, 'PORT', 3000, 0, 65535, problems);
   const sweepIntervalSeconds = intSetting(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 3600, problems);
+  const maxRequestsInFlight = intSetting(env, 'MAX_REQUESTS_IN_FLIGHT', DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 10_000, problems);
+  const maxReadingsInFlight = intSetting(env, 'MAX_READINGS_IN_FLIGHT', DEFAULT_MAX_READINGS_IN_FLIGHT, MAX_READINGS_PER_BATCH, 1_000_000, problems);
   let settings: Settings | undefined;
   try {
     settings = parseSettings(env);
@@ -42,6 +48,9 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
   }
+  const adminToken = env.ADMIN_TOKEN?.trim();
+  const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (tokenProblem) problems.push(tokenProblem);
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
   return {
     port,
@@ -50,6 +59,8 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     adminTokenFromEnv: env.ADMIN_TOKEN,
     settings,
     sweepIntervalSeconds,
+    maxRequestsInFlight,
+    maxReadingsInFlight,
   };
 }
 
@@ -108,6 +119,9 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
       port: config.port,
       host: config.host,
       maxBodyBytes: MAX_BODY_BYTES,
+      maxRequestsInFlight: config.maxRequestsInFlight,
+      maxReadingsInFlight: config.maxReadingsInFlight,
+      weigh: readingsInRequest,
       log: obs.logger,
     });
     // The server stops first, so requests in flight finish against an open store.

@@ -12,9 +12,10 @@ import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { sweep } from '../app/alerts/sweep.js';
-import { ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
-import { startHttpServer } from './http-server.js';
-import { dispatchToLambdas } from './lambda-dispatch.js';
+import { adminTokenProblem, ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
+import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
+import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
+import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
 import { startSweepTimer } from './sweep-timer.js';
 
 /**
@@ -31,6 +32,8 @@ function config(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];
   const port = intSetting(env, 'PORT', 8080, 0, 65535, problems);
   const sweepSeconds = intSetting(env, 'SWEEP_INTERVAL_SECONDS', 60, 1, 3600, problems);
+  const maxRequestsInFlight = intSetting(env, 'MAX_REQUESTS_IN_FLIGHT', DEFAULT_MAX_REQUESTS_IN_FLIGHT, 1, 10_000, problems);
+  const maxReadingsInFlight = intSetting(env, 'MAX_READINGS_IN_FLIGHT', DEFAULT_MAX_READINGS_IN_FLIGHT, MAX_READINGS_PER_BATCH, 1_000_000, problems);
   const tables = {
     readings: requiredSetting(env, 'READINGS_TABLE', problems),
     devices: requiredSetting(env, 'DEVICES_TABLE', problems),
@@ -40,6 +43,8 @@ function config(env: NodeJS.ProcessEnv) {
   const topicArn = notificationsDir ? '' : requiredSetting(env, 'ALERTS_TOPIC_ARN', problems);
   const adminToken = env.ADMIN_TOKEN?.trim();
   const adminParameter = adminToken ? '' : requiredSetting(env, 'ADMIN_TOKEN_PARAMETER', problems);
+  const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (tokenProblem) problems.push(tokenProblem);
   let settings;
   try {
     settings = parseSettings(env);
@@ -48,7 +53,7 @@ function config(env: NodeJS.ProcessEnv) {
     problems.push(...error.problems);
   }
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
-  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, tables, notificationsDir, topicArn, adminToken, adminParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
+  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, maxRequestsInFlight, maxReadingsInFlight, tables, notificationsDir, topicArn, adminToken, adminParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
 }
 
 async function main(): Promise<void> {
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
       api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
     }),
     // Above the load balancer's 60 s idle timeout, so it never reuses a connection we are closing.
-    { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, log: obs.logger },
+    { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, maxRequestsInFlight: c.maxRequestsInFlight, maxReadingsInFlight: c.maxReadingsInFlight, weigh: readingsInRequest, log: obs.logger },
   );
   const sweeper = startSweepTimer(
     async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, Notifier } from '../../src/app/ports.js';
+import { checkAgainstDocument } from './openapi-check.js';
 import { localConfigFromEnv, startLocalStack, type LocalStack } from '../../src/server/local-stack.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -25,6 +26,8 @@ export class ApiClient {
   constructor(
     readonly url: string,
     readonly adminToken: string,
+    /** Off only where a test sends what no client would (the check throws on an undocumented answer). */
+    readonly checkDocument = true,
   ) {}
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
@@ -46,6 +49,8 @@ export class ApiClient {
         parsed = text;
       }
     }
+    // Every answer must be one docs/openapi.json describes (status and body).
+    if (this.checkDocument) checkAgainstDocument(method, path, response.status, response.headers, parsed);
     return { status: response.status, headers: response.headers, body: parsed };
   }
 

@@ -28,7 +28,7 @@ describe('health and routing', () => {
     const wrong = await t.api.request('PUT', '/v1/devices');
     expect(wrong.status).toBe(405);
     expect(errorCode(wrong.body)).toBe('method_not_allowed');
-    expect(wrong.headers.get('allow')).toBe('POST, GET');
+    expect(wrong.headers.get('allow')).toBe('POST, GET, HEAD');
   });
 });
 

@@ -86,7 +86,7 @@ describe('webRoutes', () => {
     expect(JSON.parse(String(missing.body)).error.code).toBe('not_found');
     const post = await app(request('/', {}, 'POST'));
     expect(post.status).toBe(405);
-    expect(post.headers.allow).toBe('GET');
+    expect(post.headers.allow).toBe('GET, HEAD');
   });
 
   it('says the dashboard is not built rather than failing the API', async () => {

@@ -1,5 +1,6 @@
 import { ApiError } from '../../domain/errors.js';
 import type { Log } from '../../app/ports.js';
+import { contextualLog } from '../observability/request-context.js';
 import { errorResponse } from './responses.js';
 import { createRouter, type Route } from './router.js';
 import type { HttpApp } from './types.js';
@@ -9,7 +10,8 @@ import type { HttpApp } from './types.js';
  * edge. Known errors answer in the contract's error shape; anything else is
  * logged and answered `500 internal` without details.
  */
-export function createApi(routes: readonly Route[], log: Log): HttpApp {
+export function createApi(routes: readonly Route[], baseLog: Log): HttpApp {
+  const log = contextualLog(baseLog);
   const route = createRouter(routes);
   return async (request) => {
     let response;

@@ -1,6 +1,7 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret, secretMatchesHash } from '../../app/credentials.js';
+import { adminTokenProblem } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log } from '../../app/ports.js';
 
 /**
@@ -29,8 +30,9 @@ export class SsmAdminToken implements AdminTokenVerifier {
     try {
       const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
       const value = out.Parameter?.Value?.trim();
-      if (!value || value.length < 16) {
-        this.log.error('the admin token parameter is empty or shorter than 16 characters; admin requests are refused', { parameter: this.parameterName });
+      const problem = value ? adminTokenProblem(value, 'the admin token parameter') : 'the admin token parameter is empty';
+      if (!value || problem) {
+        this.log.error(`${problem}; admin requests are refused`, { parameter: this.parameterName });
         return undefined;
       }
       this.cached = { hash: hashSecret(value), until: this.now() + this.cacheMs };
