@@ -124,7 +124,13 @@ export interface AlertStore {
 
 /** A transition as it goes out: the contract's notification fields plus the texts (SMS included). */
 export type OutgoingNotification = Pick<PendingNotification, 'transition' | 'alertId' | 'deviceId' | 'kind' | 'severity' | 'value' | 'threshold' | 'at'> &
-  RenderedNotification;
+  Pick<PendingNotification, 'late' | 'afterSilence'> &
+  RenderedNotification & {
+    /** Server time it was handed to SNS or written locally. */
+    sentAt: string;
+    /** sentAt minus the time of the reading that caused it; null when the server's clock caused it. */
+    latencyMs: number | null;
+  };
 
 export interface Notifier {
   publish(notification: OutgoingNotification): Promise<void>;

@@ -5,7 +5,7 @@ import { createApiDeps } from '../adapters/compose.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import type { ApiDeps } from '../adapters/http/routes.js';
 import { createObservability, type Observability } from '../adapters/observability/powertools.js';
-import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
+import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import type { AdminTokenVerifier, Notifier } from '../app/ports.js';
 
@@ -50,7 +50,7 @@ export function awsRuntime(serviceName: string, options: { adminToken: boolean; 
       settings,
       log: obs.logger,
       telemetry: obs.telemetry,
-      notifier: options.publishes ? new SnsNotifier(new SNSClient({}), topicArn) : noPublishing,
+      notifier: options.publishes ? new SnsNotifier(new SNSClient(snsClientConfig()), topicArn) : noPublishing,
     }),
   };
 }

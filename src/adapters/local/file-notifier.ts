@@ -20,6 +20,10 @@ export class FileNotifier implements Notifier {
       value: n.value,
       threshold: n.threshold,
       at: n.at,
+      ...(n.late ? { late: true } : {}),
+      ...(n.afterSilence ? { afterSilence: true } : {}),
+      sentAt: n.sentAt,
+      latencyMs: n.latencyMs,
       subject: n.subject,
       message: n.message,
     });
