@@ -3,6 +3,8 @@ import { getDevice, listDevices, registerDevice, revokeDevice, rotateDeviceKey, 
 import { ingestBatch, type IngestDeps } from '../../app/ingest.js';
 import { acknowledgeAlert, listAlerts } from '../../app/alerts/queries.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
+import { createSilence, endSilence, listSilences } from '../../app/silences/silences.js';
+import { CreateSilenceSchema } from '../../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
 import { IngestEnvelopeSchema } from '../../domain/reading.js';
 import { json, noContent } from './responses.js';
@@ -106,6 +108,31 @@ export function managementRoutes(deps: ApiDeps): Route[] {
       handler: async (request, params) => {
         await admin(request.headers.authorization);
         return json(200, await acknowledgeAlert(deps, params.alertId ?? ''));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/silences',
+      handler: async (request) => {
+        await admin(request.headers.authorization);
+        return json(201, await createSilence(deps, parseBody(CreateSilenceSchema, request)));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/silences',
+      handler: async (request) => {
+        await reader(request.headers.authorization);
+        return json(200, await listSilences(deps, request.query));
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/v1/silences/{silenceId}',
+      handler: async (request, params) => {
+        await admin(request.headers.authorization);
+        await endSilence(deps, params.silenceId ?? '');
+        return noContent();
       },
     },
   ];

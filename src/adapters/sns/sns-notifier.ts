@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClientConfig, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier, OutgoingNotification } from '../../app/ports.js';
+import type { Notifier, OutgoingNotification, OutgoingSilenceNotification } from '../../app/ports.js';
 
 /**
  * One SNS request may take this long, and is tried at most twice: the whole
@@ -28,22 +28,27 @@ export class SnsNotifier implements Notifier {
     private readonly topicArn: string,
   ) {}
 
-  async publish(n: OutgoingNotification): Promise<void> {
+  async publish(n: OutgoingNotification | OutgoingSilenceNotification): Promise<void> {
     const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    // A silence's start or end has no kind or severity of its own: subscriptions filtering on severity skip it.
+    const attributes =
+      'silenceId' in n
+        ? { transition: attribute(n.transition), deviceId: attribute(n.deviceId ?? '*') }
+        : {
+            kind: attribute(n.kind),
+            severity: attribute(n.severity),
+            deviceId: attribute(n.deviceId),
+            transition: attribute(n.transition),
+            // Escalations go to a second list of people, whose subscriptions filter on this.
+            ...(n.transition === 'unacknowledged' ? { audience: attribute('escalation') } : {}),
+          };
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Subject: n.subject,
         MessageStructure: 'json',
         Message: JSON.stringify({ default: n.message, email: n.message, sms: n.sms }),
-        MessageAttributes: {
-          kind: attribute(n.kind),
-          severity: attribute(n.severity),
-          deviceId: attribute(n.deviceId),
-          transition: attribute(n.transition),
-          // Escalations go to a second list of people, whose subscriptions filter on this.
-          ...(n.transition === 'unacknowledged' ? { audience: attribute('escalation') } : {}),
-        },
+        MessageAttributes: attributes,
       }),
     );
   }

@@ -2,6 +2,7 @@ import { renderNotification, type DeviceLabel } from '../../domain/alerts/messag
 import { latencyMs } from '../../domain/alerts/latency.js';
 import type { AlertState } from '../../domain/alerts/types.js';
 import { formatUtc } from '../../domain/time.js';
+import { isSilenced } from '../silences/silences.js';
 import type { AlertDeps } from './deps.js';
 
 /**
@@ -32,9 +33,10 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
     if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) break; // another process has it: keep order
     try {
       const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + deps.settings.retentionDays * 86_400;
-      await deps.alerts.record(entry, expiresAt);
+      const silenced = entry.silenced === true || (await isSilenced(deps, entry.deviceId, entry.kind, entry.at));
+      await deps.alerts.record(silenced ? { ...entry, silenced } : entry, expiresAt);
       // A silenced transition is recorded (above) and listed, never published.
-      if (entry.silenced) {
+      if (silenced) {
         await deps.alertStates.complete(device.deviceId, entry.seq, deps.instanceId);
         result.left--;
         deps.telemetry.count('NotificationsSilenced', 1);

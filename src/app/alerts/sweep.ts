@@ -8,6 +8,7 @@ import { commitAlertChange } from './commit.js';
 import type { AlertDeps } from './deps.js';
 import { deliverPending } from './deliver.js';
 import { escalateDevice } from './escalate.js';
+import { sweepSilences } from '../silences/silences.js';
 
 /** Every (kind, severity) an alert can have. */
 const ALERT_LEVELS: [AlertKind, Severity][] = [
@@ -38,6 +39,8 @@ export interface SweepReport {
  */
 export async function sweep(deps: AlertDeps): Promise<SweepReport> {
   const nowMs = deps.clock.now();
+  // Silences first: one that ended queues its re-notifications, delivered below in the same sweep.
+  await sweepSilences(deps).catch((error: unknown) => deps.log.error('sweeping silences failed; the next sweep retries', { error }));
   const devices = await deps.devices.list();
   const active = Object.fromEntries(ALERT_LEVELS.map(([kind, severity]) => [`${kind}/${severity}`, 0]));
   const report: SweepReport = { devices: devices.length, offline: 0, active, raised: 0, reminders: 0, escalated: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };

@@ -229,3 +229,28 @@ export function renderNotification(n: PendingNotification, device: DeviceLabel, 
   const sms = clip(`${head} — ${device.name ?? device.deviceId}${colon} ${what} ${w.at} ${time}. ${advice}`, 160);
   return { subject, message: lines.join('\n'), sms };
 }
+
+/** The start or end of a silence (drill, maintenance): who is no longer (or again) notified, until when, why. */
+export function renderSilenceNotice(
+  s: { deviceId: string | null; kinds: readonly AlertKind[] | null; until: string; endedAt: string | null; reason: string; silenceId: string },
+  transition: 'silence_started' | 'silence_ended',
+  at: string,
+  lang: Language,
+): RenderedNotification {
+  const fr = lang === 'fr';
+  const scope = s.deviceId ?? (fr ? 'tous les boîtiers' : 'all boards');
+  const kinds = s.kinds ? s.kinds.map((k) => TITLES[lang][k]).join(', ') : fr ? 'toutes les alarmes' : 'all alarms';
+  const time = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  const head = transition === 'silence_started' ? (fr ? 'MISE HORS SERVICE' : 'SILENCE STARTED') : fr ? 'FIN DE MISE HORS SERVICE' : 'SILENCE ENDED';
+  const body =
+    transition === 'silence_started'
+      ? fr
+        ? `${kinds} de ${scope} ne sont plus notifiées jusqu'à ${time(s.until)} (motif : ${s.reason}). Les alarmes restent enregistrées ; celles encore actives à la fin seront notifiées.`
+        : `${kinds} of ${scope} are not notified until ${time(s.until)} (reason: ${s.reason}). Alarms are still recorded; those still active at the end will be notified.`
+      : fr
+        ? `${kinds} de ${scope} sont de nouveau notifiées depuis ${time(at)} (motif de la mise hors service : ${s.reason}).`
+        : `${kinds} of ${scope} are notified again from ${time(at)} (the silence was: ${s.reason}).`;
+  const subject = asciiSubject(`${head} - ${scope}: ${s.reason}`);
+  const message = [`${head} — ${body}`, '', `silence ${s.silenceId}`].join('\n');
+  return { subject, message, sms: clip(`${head} — ${body}`, 160) };
+}

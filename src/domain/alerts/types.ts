@@ -25,6 +25,8 @@ export interface ActiveAlert {
   late?: boolean;
   /** Server time the `unacknowledged` escalation was queued (it is sent once). */
   unacknowledgedAt?: string;
+  /** The silence after whose end it was notified again (once per silence). */
+  afterSilenceOf?: string;
 }
 
 /** A notification waiting in the outbox of a device's alert state. */
