@@ -31,7 +31,8 @@ describe('silence coverage', () => {
     [{ deviceId: 'a', kinds: ['offline'] }, 'a', 'offline', 10, true],
     [{ deviceId: 'a', kinds: ['offline'] }, 'a', 'fault', 10, false],
   ] as const)('%j covers (%s, %s) at minute %d: %s', (over, deviceId, kind, minute, expected) => {
-    const s = silence({ ...over, kinds: over.kinds ? [...over.kinds] : null });
+    const kinds = 'kinds' in over ? [...over.kinds] : null;
+    const s = silence({ ...over, kinds });
     expect(covers(s, deviceId, kind, T0 + minute * 60_000)).toBe(expected);
   });
 
