@@ -55,3 +55,23 @@ describe('a claim whose claimer died', () => {
     }
   });
 });
+
+describe('silences that cannot be read', () => {
+  it('never block a notification: delivery fails open', async () => {
+    const key = await t.api.registerDevice('claim-silences-down');
+    const silences = t.stack.deps.silences;
+    const list = silences.list.bind(silences);
+    silences.list = async () => {
+      throw new Error('AccessDeniedException');
+    };
+    try {
+      down = false;
+      await t.api.post('claim-silences-down', key, [{ ts: isoNow(-1000), smoke: 0.8 }]);
+      expect(delivered('claim-silences-down').map((l) => `${l.kind}:${l.transition}`)).toEqual(['smoke:raised']);
+    } finally {
+      silences.list = list;
+      down = true;
+    }
+  });
+});
+

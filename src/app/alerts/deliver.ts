@@ -33,7 +33,11 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
     if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) break; // another process has it: keep order
     try {
       const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + deps.settings.retentionDays * 86_400;
-      const silenced = entry.silenced === true || (await isSilenced(deps, entry.deviceId, entry.kind, entry.at));
+      const silenced = entry.silenced === true || (await isSilenced(deps, entry.deviceId, entry.kind, entry.at).catch((error: unknown) => {
+        // Fail open: if silences cannot be read, a notification during a drill is better than a missed fire.
+        deps.log.error('reading silences failed; notifying anyway', { deviceId: entry.deviceId, alertId: entry.alertId, error });
+        return false;
+      }));
       await deps.alerts.record(silenced ? { ...entry, silenced } : entry, expiresAt);
       // A silenced transition is recorded (above) and listed, never published.
       if (silenced) {
