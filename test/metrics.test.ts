@@ -143,7 +143,7 @@ describe('metrics (EMF) from the handlers', () => {
     expect(metrics.find((m) => m.name === 'AlertTransitions' && m.line.kind === 'offline')).toBeDefined();
     const active = metrics.filter((m) => m.name === 'ActiveAlerts');
     expect(active.map((m) => `${m.line.kind}/${m.line.severity}=${m.value}`).sort()).toEqual(
-      ['co2/critical=0', 'co2/warning=0', 'fire/critical=0', 'heat/critical=0', 'offline/warning=1', 'smoke/critical=0'],
+      ['co2/critical=0', 'co2/warning=0', 'fault/warning=0', 'fire/critical=0', 'heat/critical=0', 'offline/warning=1', 'smoke/critical=0'],
     );
     expect(active.every((m) => m.dimensions.includes('kind') && m.dimensions.includes('severity') && m.unit === 'Count')).toBe(true);
   });

@@ -6,6 +6,7 @@ import { DynamoAlertStateStore } from './dynamodb/alert-state-store.js';
 import { DynamoAlertStore } from './dynamodb/alert-store.js';
 import { DynamoDeviceStore } from './dynamodb/device-store.js';
 import { DynamoReadingStore } from './dynamodb/reading-store.js';
+import { DynamoSilenceStore } from './dynamodb/silence-store.js';
 import type { TableNames } from './dynamodb/tables.js';
 import type { ApiDeps } from './http/routes.js';
 import { contextualLog } from './observability/request-context.js';
@@ -36,6 +37,7 @@ export function createApiDeps(parts: RuntimeParts): ApiDeps {
     telemetry: parts.telemetry,
     alertStates: new DynamoAlertStateStore(parts.db, parts.tables.devices),
     alerts: new DynamoAlertStore(parts.db, parts.tables.alerts),
+    silences: new DynamoSilenceStore(parts.db, parts.tables.alerts),
     notifier: parts.notifier,
     newAlertId: () => `al_${randomBytes(12).toString('base64url')}`,
     instanceId: randomUUID(),

@@ -1,4 +1,5 @@
 import type { RenderedNotification } from '../domain/alerts/messages.js';
+import type { Silence } from '../domain/alerts/silence.js';
 import type { Alert, AlertState, PendingNotification } from '../domain/alerts/types.js';
 import type { DeviceRecord } from '../domain/device.js';
 import type { Reading } from '../domain/reading.js';
@@ -124,8 +125,41 @@ export interface AlertStore {
 
 /** A transition as it goes out: the contract's notification fields plus the texts (SMS included). */
 export type OutgoingNotification = Pick<PendingNotification, 'transition' | 'alertId' | 'deviceId' | 'kind' | 'severity' | 'value' | 'threshold' | 'at'> &
-  RenderedNotification;
+  Pick<PendingNotification, 'late' | 'afterSilence'> &
+  RenderedNotification & {
+    /** Server time it was handed to SNS or written locally. */
+    sentAt: string;
+    /** sentAt minus the time of the reading that caused it; null when the server's clock caused it. */
+    latencyMs: number | null;
+  };
+
+/** The start or end of a silence: its fields flat beside the texts. */
+export type OutgoingSilenceNotification = Silence & RenderedNotification & { transition: 'silence_started' | 'silence_ended'; at: string; sentAt: string; latencyMs: null };
 
 export interface Notifier {
-  publish(notification: OutgoingNotification): Promise<void>;
+  publish(notification: OutgoingNotification | OutgoingSilenceNotification): Promise<void>;
+}
+
+export type StoredSilence = Silence & { startNotified: boolean; endNotified: boolean };
+
+export interface SilencePage {
+  items: StoredSilence[];
+  /** Key of the last item, when more follow. */
+  lastKey?: string;
+}
+
+/** Silences (src/adapters/dynamodb/silence-store.ts); notices are claimed like outbox entries. */
+export interface SilenceStore {
+  create(silence: Silence, expiresAtSeconds: number): Promise<void>;
+  get(silenceId: string): Promise<StoredSilence | undefined>;
+  /** Set endedAt if it is still null; false when it had ended already. */
+  end(silenceId: string, at: string): Promise<boolean>;
+  /**
+   * Newest first. `createdFrom`/`createdTo` bound createdAt (ISO);
+   * `open`: only those not ended or whose end is not notified yet.
+   */
+  list(query: { limit: number; before?: string; createdFrom?: string; createdTo?: string; open?: boolean }): Promise<SilencePage>;
+  claimNotice(silenceId: string, notice: 'start' | 'end', owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  completeNotice(silenceId: string, notice: 'start' | 'end', owner: string): Promise<void>;
+  releaseNotice(silenceId: string, notice: 'start' | 'end', owner: string): Promise<void>;
 }

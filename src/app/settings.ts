@@ -27,6 +27,10 @@ export interface Settings {
    * metric series per board and measurement: costly for large fleets), `off`.
    */
   deviceSeries: 'logs' | 'metrics' | 'off';
+  /** Minutes after raisedAt before an unacknowledged critical alert is escalated (0 turns it off). */
+  escalateAfterMinutes: number;
+  /** The emergency number the notification texts tell people to call. */
+  emergencyNumber: string;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +95,29 @@ function thresholdsSetting(env: Env, problems: string[]): Thresholds {
   return merged;
 }
 
+/** A decimal number of minutes (ESCALATE_AFTER_MINUTES), 0 allowed. */
+function minutesSetting(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || value > max) {
+    problems.push(`${name} must be a number of minutes from 0 to ${max}, decimals allowed (got ${JSON.stringify(env[name])})`);
+    return fallback;
+  }
+  return value;
+}
+
+/** The number as people dial it (112, 18, 911, +3312345678): digits and an optional leading +, no spaces. */
+function emergencyNumberSetting(env: Env, problems: string[]): string {
+  const raw = env.EMERGENCY_NUMBER?.trim();
+  if (raw === undefined || raw === '') return '112';
+  if (!/^\+?[0-9]{2,15}$/.test(raw)) {
+    problems.push(`EMERGENCY_NUMBER must be the number to dial, 2 to 15 digits (got ${JSON.stringify(env.EMERGENCY_NUMBER)})`);
+    return '112';
+  }
+  return raw;
+}
+
 export function parseSettings(env: Env): Settings {
   const problems: string[] = [];
   const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
@@ -104,6 +131,8 @@ export function parseSettings(env: Env): Settings {
     notificationLanguage: language === 'fr' ? 'fr' : 'en',
     reminderMinutes: intSetting(env, 'REMINDER_MINUTES', 30, 0, 7 * 24 * 60, problems),
     deviceSeries: deviceSeries as Settings['deviceSeries'],
+    escalateAfterMinutes: minutesSetting(env, 'ESCALATE_AFTER_MINUTES', 10, 7 * 24 * 60, problems),
+    emergencyNumber: emergencyNumberSetting(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

@@ -2,6 +2,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { API_ROUTES, type ApiRoute } from '../adapters/http/route-table.js';
 import { allowedMethods } from '../adapters/http/router.js';
+import { CreateSilenceSchema, SilenceSchema, SilencesPageSchema } from '../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
 import { MAX_BODY_BYTES, MAX_READINGS_PER_BATCH, IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
 import {
@@ -36,12 +37,13 @@ const QUERY_PARAMETERS: Record<string, Json> = {
   to: { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Exclusive, RFC 3339 with an offset', example: '2026-11-30T00:00:00Z' },
   limit: { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
   cursor: { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page (opaque; a forged or foreign one is 400 invalid_cursor)' },
-  status: { name: 'status', in: 'query', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
+  status: { name: 'status', in: 'query', description: 'alerts: active, resolved or all; silences: active or all', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
   deviceId: { name: 'deviceId', in: 'query', schema: { type: 'string', pattern: ID_PATTERN } },
 };
 
 const PATH_PARAMETERS: Record<string, Json> = {
   deviceId: { name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN }, example: 'bbb-salle-101' },
+  silenceId: { name: 'silenceId', in: 'path', required: true, schema: { type: 'string', pattern: '^sl_[A-Za-z0-9_-]{1,64}$' }, example: 'sl_3kTq9Zb1xQe7LmP2' },
   alertId: { name: 'alertId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, example: 'al_3kTq9Zb1xQe7LmP2' },
 };
 
@@ -179,6 +181,9 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json 
         Health: schema(HealthSchema),
         Alert: schema(AlertSchema),
         AlertsPage: schema(AlertsPageSchema),
+        CreateSilence: schema(CreateSilenceSchema),
+        Silence: schema(SilenceSchema),
+        SilencesPage: schema(SilencesPageSchema),
       },
     },
     paths,

@@ -1,3 +1,4 @@
+import { ALERT_KINDS } from './alerts/types.js';
 import * as v from 'valibot';
 import { DeviceIdSchema } from './device-id.js';
 import { errorStatus } from './errors.js';
@@ -73,14 +74,19 @@ export const HealthSchema = v.strictObject({ status: v.literal('ok') });
 export const AlertSchema = v.strictObject({
   alertId: v.string(),
   deviceId: DeviceIdSchema,
-  kind: v.picklist(['co2', 'fire', 'heat', 'smoke', 'offline']),
+  kind: v.picklist(ALERT_KINDS),
   severity: v.picklist(['warning', 'critical']),
   status: v.picklist(['active', 'resolved']),
   raisedAt: v.pipe(Utc, v.description('Time of the reading that raised it (server time for offline)')),
   resolvedAt: v.optional(Utc),
   acknowledgedAt: v.optional(Utc),
-  value: v.pipe(v.union([v.number(), v.boolean()]), v.description('The measured value (°C/min for a rate of rise, true for fire, seconds of silence for offline)')),
-  threshold: v.pipe(v.union([v.number(), v.boolean()]), v.description('The level it crossed')),
+  value: v.pipe(
+    v.union([v.number(), v.boolean(), v.array(v.string())]),
+    v.description('The measured value (°C/min for a rate of rise, true for fire, seconds of silence for offline, the sorted faults for fault)'),
+  ),
+  threshold: v.pipe(v.union([v.number(), v.boolean(), v.null()]), v.description('The level it crossed (null for fault)')),
+  late: v.optional(v.pipe(v.literal(true), v.description('Raised by a reading older than the newest one already evaluated'))),
+  silenced: v.optional(v.pipe(v.literal(true), v.description('Raised while a silence covered it (not notified then)'))),
 });
 
 export const AlertsPageSchema = v.strictObject({

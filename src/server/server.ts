@@ -8,7 +8,7 @@ import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { ingestRoutes, managementRoutes } from '../adapters/http/routes.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { createObservability } from '../adapters/observability/powertools.js';
-import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
+import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { sweep } from '../app/alerts/sweep.js';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     settings: c.settings,
     log: obs.logger,
     telemetry: obs.telemetry,
-    notifier: c.notificationsDir ? new FileNotifier(c.notificationsDir) : new SnsNotifier(new SNSClient({}), c.topicArn),
+    notifier: c.notificationsDir ? new FileNotifier(c.notificationsDir) : new SnsNotifier(new SNSClient(snsClientConfig()), c.topicArn),
   });
   const server = await startHttpServer(
     dispatchToLambdas({

@@ -36,7 +36,8 @@ const clock = { now: () => Date.now() + offset.ms };
 
 let t: TestStack;
 beforeAll(async () => {
-  t = await startTestStack({ SWEEP_INTERVAL_SECONDS: '3600' }, { clock });
+  // Escalation is off here (its own tests are in alerts-trouble.test.ts): these count reminders.
+  t = await startTestStack({ SWEEP_INTERVAL_SECONDS: '3600', ESCALATE_AFTER_MINUTES: '0' }, { clock });
 });
 afterAll(async () => t?.stop());
 
@@ -95,10 +96,14 @@ describe('the life of each kind of alert', () => {
     await t.api.post('al-backlog', key, [{ ts: at(600), flame: false }, { ts: at(0), flame: false }, { ts: at(300), flame: true }]);
     const lines = notifications(t, 'al-backlog');
     expect(lines.map((l) => [l.transition, l.at])).toEqual([['raised', at(300)], ['resolved', at(600)]]);
-    // An older reading arriving after that is stored but changes nothing.
+    // An older reading arriving after that is stored and, a late alarm never being ignored, raises a fire marked late.
     const late = await t.api.post('al-backlog', key, [{ ts: at(400), flame: true }]);
     expect(late.body.accepted).toBe(1);
-    expect(notifications(t, 'al-backlog')).toHaveLength(2);
+    expect(notifications(t, 'al-backlog').slice(2)).toMatchObject([{ transition: 'raised', kind: 'fire', at: at(400), late: true }]);
+    expect((await t.api.request('GET', '/v1/alerts?deviceId=al-backlog')).body.items).toMatchObject([{ kind: 'fire', late: true, raisedAt: at(400) }]);
+    // The next reading in order resolves it as usual; the late reading sent again is a duplicate and raises nothing.
+    await t.api.post('al-backlog', key, [{ ts: at(700), flame: false }, { ts: at(400), flame: true }]);
+    expect(notifications(t, 'al-backlog').slice(2).map((l) => `${l.transition}:${l.at}`)).toEqual([`raised:${at(400)}`, `resolved:${at(700)}`]);
   });
 
   it('uses per-device thresholds', async () => {

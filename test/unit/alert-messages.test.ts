@@ -26,7 +26,7 @@ describe('notification texts', () => {
     expect(subject.startsWith('FUMEE - Salle 101')).toBe(true);
   });
 
-  const transitions = ['raised', 'escalated', 'resolved', 'reminder'] as const;
+  const transitions = ['raised', 'escalated', 'resolved', 'reminder', 'changed', 'unacknowledged'] as const;
   for (const lang of ['en', 'fr'] as const) {
     for (const kind of ALERT_KINDS) {
       for (const transition of transitions) {

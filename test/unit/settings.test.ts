@@ -5,7 +5,7 @@ import { DEFAULT_THRESHOLDS, mergeThresholds, thresholdProblems } from '../../sr
 
 describe('settings from the environment', () => {
   it('defaults to the contract', () => {
-    expect(parseSettings({})).toEqual({ retentionDays: 90, publicRead: false, thresholds: DEFAULT_THRESHOLDS, notificationLanguage: 'en', reminderMinutes: 30, deviceSeries: 'logs' });
+    expect(parseSettings({})).toEqual({ retentionDays: 90, publicRead: false, thresholds: DEFAULT_THRESHOLDS, notificationLanguage: 'en', reminderMinutes: 30, deviceSeries: 'logs', escalateAfterMinutes: 10, emergencyNumber: '112' });
   });
 
   it('merges THRESHOLDS over the defaults and OFFLINE_AFTER_SECONDS', () => {
@@ -28,6 +28,25 @@ describe('settings from the environment', () => {
     }
     expect(() => parseSettings({ THRESHOLDS: '{not json' })).toThrow(/THRESHOLDS must be JSON/);
     expect(() => parseSettings({ THRESHOLDS: '{"co2":{"warn":1}}' })).toThrow(/THRESHOLDS.co2.warn: unknown field/);
+  });
+});
+
+describe('escalation and emergency number', () => {
+  it.each([
+    ['0', 0],
+    ['2.5', 2.5],
+    ['10', 10],
+    [' 0.25 ', 0.25],
+  ])('ESCALATE_AFTER_MINUTES=%j is %d minutes (0 turns it off)', (raw, minutes) => {
+    expect(parseSettings({ ESCALATE_AFTER_MINUTES: raw }).escalateAfterMinutes).toBe(minutes);
+  });
+  it.each(['-1', 'ten', '1e3', '99999999', '5 min'])('ESCALATE_AFTER_MINUTES=%j is refused, naming the setting', (raw) => {
+    expect(() => parseSettings({ ESCALATE_AFTER_MINUTES: raw })).toThrow(/ESCALATE_AFTER_MINUTES must be a number of minutes/);
+  });
+  it('EMERGENCY_NUMBER is the number to dial', () => {
+    expect(parseSettings({ EMERGENCY_NUMBER: '18' }).emergencyNumber).toBe('18');
+    expect(parseSettings({ EMERGENCY_NUMBER: '+3318' }).emergencyNumber).toBe('+3318');
+    for (const bad of ['1', 'fire', '1 12', '12345678901234567']) expect(() => parseSettings({ EMERGENCY_NUMBER: bad })).toThrow(/EMERGENCY_NUMBER must be/);
   });
 });
 

@@ -20,6 +20,9 @@ function toAlert(item: Item): Alert {
   };
   if (typeof item.resolvedAt === 'string') alert.resolvedAt = item.resolvedAt;
   if (typeof item.acknowledgedAt === 'string') alert.acknowledgedAt = item.acknowledgedAt;
+  if (item.late === true) alert.late = true;
+  if (item.silenced === true) alert.silenced = true;
+  if (alert.threshold === undefined) alert.threshold = null;
   return alert;
 }
 
@@ -46,6 +49,8 @@ export class DynamoAlertStore implements AlertStore {
               raisedKey: raisedKey(entry.raisedAt, entry.alertId),
               value: entry.value,
               threshold: entry.threshold,
+              ...(entry.late ? { late: true } : {}),
+              ...(entry.silenced ? { silenced: true } : {}),
             },
             ConditionExpression: 'attribute_not_exists(alertId)',
           }),
@@ -59,6 +64,17 @@ export class DynamoAlertStore implements AlertStore {
             ConditionExpression: 'attribute_exists(alertId)',
             ExpressionAttributeNames: { '#value': 'value' },
             ExpressionAttributeValues: { ':s': entry.severity, ':v': entry.value, ':t': entry.threshold },
+          }),
+        );
+      } else if (entry.transition === 'changed') {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { alertId: entry.alertId },
+            UpdateExpression: 'SET #value = :v',
+            ConditionExpression: 'attribute_exists(alertId)',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: { ':v': entry.value },
           }),
         );
       } else if (entry.transition === 'resolved') {

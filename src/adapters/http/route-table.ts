@@ -3,6 +3,8 @@ import { getDevice, listDevices, registerDevice, revokeDevice, rotateDeviceKey, 
 import { ingestBatch, type IngestDeps } from '../../app/ingest.js';
 import { acknowledgeAlert, listAlerts } from '../../app/alerts/queries.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
+import { createSilence, endSilence, listSilences } from '../../app/silences/silences.js';
+import { CreateSilenceSchema } from '../../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
 import { ApiError } from '../../domain/errors.js';
 import { IngestEnvelopeSchema } from '../../domain/reading.js';
@@ -38,7 +40,7 @@ export interface ApiRoute {
   operationId: string;
   function: LambdaFunction;
   access: Access;
-  tag: 'health' | 'devices' | 'readings' | 'alerts';
+  tag: 'health' | 'devices' | 'readings' | 'alerts' | 'silences';
   summary: string;
   /** Component schema of the JSON body (the route then also answers 400/413/415). */
   body?: string;
@@ -65,6 +67,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/readings', operationId: 'ingestReadings', function: 'ingest', access: 'device', tag: 'readings', summary: 'Ingest a batch (device key); each reading is judged on its own', body: 'IngestEnvelope', ok: [200, 'IngestResult', 'Each reading judged on its own'], errors: { 403: 'A key for another device: nothing stored' }, handle: async ({ deps, request, principal }) => json(200, await ingestBatch(deps, requireDevice(principal), parseBody(IngestEnvelopeSchema, request))) },
   { method: 'GET', path: '/v1/alerts', operationId: 'listAlerts', function: 'api', access: 'reader', tag: 'alerts', summary: 'Alerts, newest first', query: ['status', 'deviceId', ...PAGE], ok: [200, 'AlertsPage', 'One page'], handle: async ({ deps, request }) => json(200, await listAlerts(deps, request.query)) },
   { method: 'POST', path: '/v1/alerts/{alertId}/ack', operationId: 'acknowledgeAlert', function: 'api', access: 'admin', tag: 'alerts', summary: 'Acknowledge: stops reminders, does not resolve (acknowledging again keeps the first time)', ok: [200, 'Alert', 'The alert, acknowledgedAt set'], errors: { 404: 'Unknown alert' }, handle: async ({ deps, params }) => json(200, await acknowledgeAlert(deps, params.alertId ?? '')) },
+  { method: 'POST', path: '/v1/silences', operationId: 'createSilence', function: 'api', access: 'admin', tag: 'silences', summary: 'Silence notifications for a drill or maintenance (at most 24 h; transitions are still recorded)', body: 'CreateSilence', ok: [201, 'Silence', 'The silence; its start is notified'], errors: { 404: 'Unknown device' }, handle: async ({ deps, request }) => json(201, await createSilence(deps, parseBody(CreateSilenceSchema, request))) },
+  { method: 'GET', path: '/v1/silences', operationId: 'listSilences', function: 'api', access: 'reader', tag: 'silences', summary: 'Silences, newest first', query: ['status', ...PAGE], ok: [200, 'SilencesPage', 'One page'], handle: async ({ deps, request }) => json(200, await listSilences(deps, request.query)) },
+  { method: 'DELETE', path: '/v1/silences/{silenceId}', operationId: 'endSilence', function: 'api', access: 'admin', tag: 'silences', summary: 'End a silence now (ending an ended one again changes nothing)', ok: [204, undefined, 'Ended'], errors: { 404: 'Unknown silence' }, handle: async ({ deps, params }) => (await endSilence(deps, params.silenceId ?? ''), noContent()) },
 ];
 
 /** Who is calling, checked against the route's access before its handler runs. */

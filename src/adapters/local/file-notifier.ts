@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Notifier, OutgoingNotification } from '../../app/ports.js';
+import type { Notifier, OutgoingNotification, OutgoingSilenceNotification } from '../../app/ports.js';
 
 /** The local stack's notifier: one JSON line per notification in DATA_DIR/notifications.jsonl, also printed. */
 export class FileNotifier implements Notifier {
@@ -10,8 +10,8 @@ export class FileNotifier implements Notifier {
     this.path = join(dataDir, 'notifications.jsonl');
   }
 
-  async publish(n: OutgoingNotification): Promise<void> {
-    const line = JSON.stringify({
+  async publish(n: OutgoingNotification | OutgoingSilenceNotification): Promise<void> {
+    const line = 'silenceId' in n ? silenceLine(n) : JSON.stringify({
       transition: n.transition,
       alertId: n.alertId,
       deviceId: n.deviceId,
@@ -20,6 +20,10 @@ export class FileNotifier implements Notifier {
       value: n.value,
       threshold: n.threshold,
       at: n.at,
+      ...(n.late ? { late: true } : {}),
+      ...(n.afterSilence ? { afterSilence: true } : {}),
+      sentAt: n.sentAt,
+      latencyMs: n.latencyMs,
       subject: n.subject,
       message: n.message,
     });
@@ -27,4 +31,10 @@ export class FileNotifier implements Notifier {
     await appendFile(this.path, `${line}\n`, { encoding: 'utf8', flag: 'a' });
     this.print(line);
   }
+}
+
+/** A silence's start or end: its fields flat beside at, subject and message. */
+function silenceLine(n: OutgoingSilenceNotification): string {
+  const { sms: _sms, ...fields } = n;
+  return JSON.stringify(fields);
 }

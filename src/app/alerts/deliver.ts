@@ -1,9 +1,16 @@
 import { renderNotification, type DeviceLabel } from '../../domain/alerts/messages.js';
+import { latencyMs } from '../../domain/alerts/latency.js';
 import type { AlertState } from '../../domain/alerts/types.js';
+import { formatUtc } from '../../domain/time.js';
+import { isSilenced } from '../silences/silences.js';
 import type { AlertDeps } from './deps.js';
 
-/** How long a delivery may take before another process may take the entry over. */
-export const CLAIM_MS = 60_000;
+/**
+ * How long a delivery may take before another process may take the entry
+ * over (a claimer that died): short, so that a fire waits at most this long;
+ * longer than the SNS call can take (SNS_REQUEST_TIMEOUT_MS x attempts).
+ */
+export const CLAIM_MS = 12_000;
 
 export interface DeliveryResult {
   delivered: number;
@@ -26,8 +33,22 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
     if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) break; // another process has it: keep order
     try {
       const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + deps.settings.retentionDays * 86_400;
-      await deps.alerts.record(entry, expiresAt);
-      const rendered = renderNotification(entry, device, deps.settings.notificationLanguage);
+      const silenced = entry.silenced === true || (await isSilenced(deps, entry.deviceId, entry.kind, entry.at).catch((error: unknown) => {
+        // Fail open: if silences cannot be read, a notification during a drill is better than a missed fire.
+        deps.log.error('reading silences failed; notifying anyway', { deviceId: entry.deviceId, alertId: entry.alertId, error });
+        return false;
+      }));
+      await deps.alerts.record(silenced ? { ...entry, silenced } : entry, expiresAt);
+      // A silenced transition is recorded (above) and listed, never published.
+      if (silenced) {
+        await deps.alertStates.complete(device.deviceId, entry.seq, deps.instanceId);
+        result.left--;
+        deps.telemetry.count('NotificationsSilenced', 1);
+        continue;
+      }
+      const rendered = renderNotification(entry, device, deps.settings.notificationLanguage, { emergencyNumber: deps.settings.emergencyNumber });
+      const sentAtMs = deps.clock.now();
+      const latency = latencyMs(entry, sentAtMs);
       await deps.notifier.publish({
         transition: entry.transition,
         alertId: entry.alertId,
@@ -37,8 +58,13 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
         value: entry.value,
         threshold: entry.threshold,
         at: entry.at,
+        ...(entry.late ? { late: true } : {}),
+        ...(entry.afterSilence ? { afterSilence: true } : {}),
         ...rendered,
+        sentAt: formatUtc(sentAtMs),
+        latencyMs: latency,
       });
+      if (latency !== null) deps.telemetry.measure('NotificationLatency', 'Milliseconds', latency);
     } catch (error) {
       result.failed++;
       deps.telemetry.count('NotificationsFailed', 1);

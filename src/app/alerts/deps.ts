@@ -1,10 +1,11 @@
-import type { AlertStateStore, AlertStore, Clock, DeviceStore, Log, Notifier, Telemetry } from '../ports.js';
+import type { AlertStateStore, AlertStore, Clock, DeviceStore, Log, Notifier, SilenceStore, Telemetry } from '../ports.js';
 import type { Settings } from '../settings.js';
 
 export interface AlertDeps {
   devices: DeviceStore;
   alertStates: AlertStateStore;
   alerts: AlertStore;
+  silences: SilenceStore;
   notifier: Notifier;
   clock: Clock;
   settings: Settings;

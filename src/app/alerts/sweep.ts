@@ -7,10 +7,12 @@ import type { DeviceSnapshot } from '../ports.js';
 import { commitAlertChange } from './commit.js';
 import type { AlertDeps } from './deps.js';
 import { deliverPending } from './deliver.js';
+import { escalateDevice } from './escalate.js';
+import { sweepSilences } from '../silences/silences.js';
 
 /** Every (kind, severity) an alert can have. */
 const ALERT_LEVELS: [AlertKind, Severity][] = [
-  ['co2', 'warning'], ['co2', 'critical'], ['fire', 'critical'], ['heat', 'critical'], ['smoke', 'critical'], ['offline', 'warning'],
+  ['co2', 'warning'], ['co2', 'critical'], ['fire', 'critical'], ['heat', 'critical'], ['smoke', 'critical'], ['offline', 'warning'], ['fault', 'warning'],
 ];
 
 export interface SweepReport {
@@ -20,6 +22,8 @@ export interface SweepReport {
   active: Record<string, number>;
   raised: number;
   reminders: number;
+  /** `unacknowledged` notifications queued. */
+  escalated: number;
   delivered: number;
   failed: number;
   pending: number;
@@ -35,9 +39,11 @@ export interface SweepReport {
  */
 export async function sweep(deps: AlertDeps): Promise<SweepReport> {
   const nowMs = deps.clock.now();
+  // Silences first: one that ended queues its re-notifications, delivered below in the same sweep.
+  await sweepSilences(deps).catch((error: unknown) => deps.log.error('sweeping silences failed; the next sweep retries', { error }));
   const devices = await deps.devices.list();
   const active = Object.fromEntries(ALERT_LEVELS.map(([kind, severity]) => [`${kind}/${severity}`, 0]));
-  const report: SweepReport = { devices: devices.length, offline: 0, active, raised: 0, reminders: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
+  const report: SweepReport = { devices: devices.length, offline: 0, active, raised: 0, reminders: 0, escalated: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
   await forEachLimited(devices, 8, async (device) => {
     try {
       await sweepDevice(deps, device, nowMs, report);
@@ -79,6 +85,9 @@ async function sweepDevice(deps: AlertDeps, device: DeviceSnapshot, nowMs: numbe
   );
   report.reminders += reminded.queued.length;
   state = reminded.state;
+  const escalation = await escalateDevice(deps, device.deviceId, state, nowMs);
+  report.escalated += escalation.escalated;
+  state = escalation.state;
   if (state.active.offline) report.offline++;
   for (const [kind, alert] of Object.entries(state.active)) {
     if (alert) report.active[`${kind}/${alert.severity}`] = (report.active[`${kind}/${alert.severity}`] ?? 0) + 1;

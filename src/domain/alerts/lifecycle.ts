@@ -1,7 +1,7 @@
 import type { Reading } from '../reading.js';
 import type { Thresholds } from '../thresholds.js';
 import { HEAT_HISTORY_MS, outcomesFor, riseRate, type RuleOutcome } from './rules.js';
-import type { ActiveAlert, AlertKind, AlertState, PendingNotification, Severity, Transition } from './types.js';
+import type { ActiveAlert, AlertKind, AlertState, AlertThreshold, AlertValue, PendingNotification, Severity, Transition } from './types.js';
 
 /**
  * Alert state transitions, pure: each function takes a device's alert state
@@ -21,11 +21,11 @@ export interface Evaluation {
   queued: PendingNotification[];
 }
 
-function clone(state: AlertState): AlertState {
+export function clone(state: AlertState): AlertState {
   return structuredClone(state);
 }
 
-function queue(
+export function queue(
   state: AlertState,
   entry: Omit<PendingNotification, 'seq'>,
   queued: PendingNotification[],
@@ -46,15 +46,27 @@ function apply(
   serverNow: string,
   newId: () => string,
   queued: PendingNotification[],
+  late = false,
 ): void {
   const active = state.active[kind];
-  const notify = (transition: Transition, alert: ActiveAlert, severity: Severity, value: number | boolean, threshold: number | boolean, byRate?: boolean) =>
-    queue(state, { transition, alertId: alert.alertId, deviceId, kind, severity, value, threshold, at, raisedAt: alert.raisedAt, ...(byRate ? { byRate } : {}) }, queued);
+  const notify = (transition: Transition, alert: ActiveAlert, severity: Severity, value: AlertValue, threshold: AlertThreshold, byRate?: boolean) =>
+    queue(
+      state,
+      { transition, alertId: alert.alertId, deviceId, kind, severity, value, threshold, at, raisedAt: alert.raisedAt, ...(byRate ? { byRate } : {}), ...(late ? { late } : {}) },
+      queued,
+    );
   if (outcome.action === 'raise' && !active) {
     const alert: ActiveAlert = { alertId: newId(), severity: outcome.severity, raisedAt: at, value: outcome.value, threshold: outcome.threshold, lastNotifiedAt: serverNow };
     if (outcome.byRate) alert.byRate = true;
+    if (late) alert.late = true;
     state.active[kind] = alert;
     notify('raised', alert, alert.severity, alert.value, alert.threshold, outcome.byRate);
+  } else if (late) {
+    // A late reading only ever raises: it never escalates, changes or resolves an active alert.
+    return;
+  } else if (outcome.action === 'change' && active) {
+    active.value = outcome.value;
+    notify('changed', active, active.severity, outcome.value, active.threshold);
   } else if (outcome.action === 'escalate' && active) {
     active.severity = 'critical';
     active.value = outcome.value;
@@ -117,7 +129,13 @@ export function evaluatePost(current: AlertState, input: EvaluateInput): Evaluat
   const ordered = [...input.readings].sort((a, b) => a.tsMs - b.tsMs);
   let historyChanged = false;
   for (const { reading, tsMs } of ordered) {
-    if (state.evaluatedTs !== null && reading.ts <= state.evaluatedTs) continue;
+    if (state.evaluatedTs !== null && reading.ts <= state.evaluatedTs) {
+      // A late alarm is never ignored: it raises a kind that is not active (absolute levels only, no rate of rise).
+      for (const [kind, outcome] of outcomesFor(state.active, reading, input.thresholds, undefined)) {
+        if (outcome.action === 'raise') apply(state, input.deviceId, kind, outcome, reading.ts, input.serverNow, input.newId, queued, true);
+      }
+      continue;
+    }
     const rate = reading.temperature === undefined ? undefined : riseRate(state.heatHistory, tsMs, reading.temperature);
     for (const [kind, outcome] of outcomesFor(state.active, reading, input.thresholds, rate)) {
       apply(state, input.deviceId, kind, outcome, reading.ts, input.serverNow, input.newId, queued);

@@ -1,6 +1,6 @@
 import type { Measurements } from '../reading.js';
 import type { Thresholds } from '../thresholds.js';
-import type { ActiveAlert, AlertKind, Severity } from './types.js';
+import type { ActiveAlert, AlertKind, AlertThreshold, AlertValue, Severity } from './types.js';
 
 /**
  * The contract's alert table as pure functions: given what is active for a
@@ -8,9 +8,10 @@ import type { ActiveAlert, AlertKind, Severity } from './types.js';
  * its clear level; a critical alert stays critical until it clears.
  */
 export type RuleOutcome =
-  | { action: 'raise'; severity: Severity; value: number | boolean; threshold: number | boolean; byRate?: true }
+  | { action: 'raise'; severity: Severity; value: AlertValue; threshold: AlertThreshold; byRate?: true }
   | { action: 'escalate'; value: number; threshold: number }
-  | { action: 'resolve'; value: number | boolean; threshold: number | boolean }
+  | { action: 'change'; value: string[] }
+  | { action: 'resolve'; value: AlertValue; threshold: AlertThreshold }
   | { action: 'none' };
 
 const none: RuleOutcome = { action: 'none' };
@@ -65,10 +66,30 @@ export function heatRule(active: ActiveAlert | undefined, temperature: number, r
   return none;
 }
 
+/** Below outdoor air (about 420 ppm): the CO2 sensor reads low and needs calibrating. */
+export const CO2_CALIBRATION_BELOW = 350;
+export const CO2_CALIBRATION_FAULT = 'co2:calibration';
+
+/** The faults a reading signals: those the board sent, plus the API's own `co2:calibration`; sorted, each once. */
+export function readingFaults(reading: Measurements & { faults?: readonly string[] }): string[] {
+  const faults = new Set(reading.faults ?? []);
+  if (reading.co2 !== undefined && reading.co2 < CO2_CALIBRATION_BELOW) faults.add(CO2_CALIBRATION_FAULT);
+  return [...faults].sort();
+}
+
+/** Trouble signals: raised by any fault, changed in place when the set changes, resolved by a reading without one. */
+export function faultRule(active: ActiveAlert | undefined, faults: readonly string[]): RuleOutcome {
+  if (!active) return faults.length > 0 ? { action: 'raise', severity: 'warning', value: [...faults], threshold: null } : none;
+  if (faults.length === 0) return { action: 'resolve', value: [], threshold: null };
+  const before = Array.isArray(active.value) ? active.value : [];
+  const same = before.length === faults.length && before.every((f, i) => f === faults[i]);
+  return same ? none : { action: 'change', value: [...faults] };
+}
+
 /** The readings' rules for one reading, kind by kind (offline is not a reading rule). */
 export function outcomesFor(
   active: Partial<Record<AlertKind, ActiveAlert>>,
-  reading: Measurements,
+  reading: Measurements & { faults?: readonly string[] },
   thresholds: Thresholds,
   rate: number | undefined,
 ): [AlertKind, RuleOutcome][] {
@@ -77,6 +98,8 @@ export function outcomesFor(
   if (reading.temperature !== undefined) out.push(['heat', heatRule(active.heat, reading.temperature, rate, thresholds.heat)]);
   if (reading.smoke !== undefined) out.push(['smoke', smokeRule(active.smoke, reading.smoke, thresholds.smoke)]);
   if (reading.co2 !== undefined) out.push(['co2', co2Rule(active.co2, reading.co2, thresholds.co2)]);
+  // Every reading is judged for faults (last: life-safety kinds go out first): one without any ends a trouble signal.
+  out.push(['fault', faultRule(active.fault, readingFaults(reading))]);
   return out.filter(([, outcome]) => outcome.action !== 'none');
 }
 

@@ -1,21 +1,32 @@
 /** Alert vocabulary of the contract ("Alerts"). */
-export const ALERT_KINDS = ['co2', 'fire', 'heat', 'smoke', 'offline'] as const;
+export const ALERT_KINDS = ['co2', 'fire', 'heat', 'smoke', 'offline', 'fault'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type Severity = 'warning' | 'critical';
-export type Transition = 'raised' | 'escalated' | 'resolved' | 'reminder';
+/** `changed`: a fault alert's set of faults changed; `unacknowledged`: a critical alert nobody acknowledged in time. */
+export type Transition = 'raised' | 'escalated' | 'resolved' | 'reminder' | 'changed' | 'unacknowledged';
+/** A measured value: a number, a flame flag, or the sorted faults of a `fault` alert. */
+export type AlertValue = number | boolean | string[];
+/** The level crossed (`null` for faults, which have none). */
+export type AlertThreshold = number | boolean | null;
 
 /** The active alert of one (device, kind); a kind with no active alert has no entry. */
 export interface ActiveAlert {
   alertId: string;
   severity: Severity;
   raisedAt: string;
-  value: number | boolean;
-  threshold: number | boolean;
+  value: AlertValue;
+  threshold: AlertThreshold;
   acknowledgedAt?: string;
   /** Heat raised by the rate of rise (value and threshold in °C/min). */
   byRate?: boolean;
   /** Server time of the last notification (raise, escalation or reminder): reminders count from it. */
   lastNotifiedAt: string;
+  /** Raised by a reading older than the evaluation cursor. */
+  late?: boolean;
+  /** Server time the `unacknowledged` escalation was queued (it is sent once). */
+  unacknowledgedAt?: string;
+  /** The silence after whose end it was notified again (once per silence). */
+  afterSilenceOf?: string;
 }
 
 /** A notification waiting in the outbox of a device's alert state. */
@@ -27,13 +38,19 @@ export interface PendingNotification {
   deviceId: string;
   kind: AlertKind;
   severity: Severity;
-  value: number | boolean;
-  threshold: number | boolean;
+  value: AlertValue;
+  threshold: AlertThreshold;
   /** Time of the reading that caused it (server time for offline, reminders). */
   at: string;
   raisedAt: string;
   /** Heat raised by the rate of rise (value and threshold in °C/min). */
   byRate?: boolean;
+  /** Raised by a reading older than the evaluation cursor. */
+  late?: boolean;
+  /** Covered by a silence: recorded, not published. */
+  silenced?: boolean;
+  /** A still-active alert notified again when the silence that covered it ended. */
+  afterSilence?: boolean;
   attempts?: number;
   claimedBy?: string;
   claimedUntil?: number;
@@ -63,6 +80,10 @@ export interface Alert {
   raisedAt: string;
   resolvedAt?: string;
   acknowledgedAt?: string;
-  value: number | boolean;
-  threshold: number | boolean;
+  value: AlertValue;
+  threshold: AlertThreshold;
+  /** Raised by a reading older than the evaluation cursor. */
+  late?: boolean;
+  /** Raised while a silence covered it (not notified then). */
+  silenced?: boolean;
 }

@@ -1,4 +1,5 @@
 import { api, ApiError } from './api.mjs';
+import { silencesPanel } from './silences.mjs';
 import { TimeChart, type AlertBand, type ChartData, type ThresholdLine } from './charts.mjs';
 import { h } from './dom.mjs';
 import { downsample, gapFor, summary } from './downsample.mjs';
@@ -126,9 +127,11 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
   const status = h('p', { class: 'load-status', role: 'status' });
   const chartsBox = h('div', { class: 'charts' });
   const alertsBox = h('section', { class: 'board-alerts', 'aria-labelledby': 'board-alerts-title' });
+  const silences = silencesPanel({ deviceId });
   main.replaceChildren(
     back,
     heading,
+    silences.element,
     meta,
     latest,
     h('section', { class: 'board-charts', 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, t('board.charts')), rangeBox, status, h('p', { class: 'help' }, t('board.thresholds')), chartsBox),
@@ -376,6 +379,7 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
     update: renderHeader,
     destroy: () => {
       destroyed = true;
+      silences.stop();
       abort?.abort();
       clearTimeout(liveTimer);
       for (const chart of charts.values()) chart.destroy();

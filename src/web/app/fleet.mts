@@ -4,6 +4,7 @@ import { store } from './store.mjs';
 import type { Alert, Device } from './types.mjs';
 import { lastSeen, metricsList, severityBadge, statusLabel, worst } from './widgets.mjs';
 import type { View } from './view.mjs';
+import { silencesPanel } from './silences.mjs';
 
 const RANK = { critical: 0, warning: 1 } as const;
 
@@ -44,7 +45,8 @@ export function fleetView(main: HTMLElement): View {
   const heading = h('h1', { tabindex: '-1' }, t('fleet.title'));
   const summary = h('p', { class: 'summary' });
   const grid = h('ul', { class: 'cards', 'aria-live': 'off' });
-  main.replaceChildren(heading, summary, grid);
+  const silences = silencesPanel();
+  main.replaceChildren(heading, silences.element, summary, grid);
   let signature = '';
   const update = () => {
     heading.textContent = t('fleet.title');
@@ -68,5 +70,5 @@ export function fleetView(main: HTMLElement): View {
     replaceChildrenKeepingFocus(grid, ...next);
   };
   update();
-  return { update, destroy: () => undefined, focus: () => heading.focus() };
+  return { update, destroy: () => silences.stop(), focus: () => heading.focus() };
 }

@@ -23,6 +23,9 @@ export function formatMetric(metric: Exclude<Metric, 'flame'>, value: number): s
 /** An alert's measured value against the level it crossed, in the kind's unit. */
 export function formatAlertValue(alert: Alert, thresholds: Thresholds): string {
   const { value, threshold } = alert;
+  // A trouble signal: the list of faults, no threshold.
+  if (Array.isArray(value)) return value.join(', ');
+  if (threshold === null) return String(value);
   if (typeof value === 'boolean' || typeof threshold === 'boolean') return alert.kind === 'fire' ? t('flame.yes') : String(value);
   switch (alert.kind) {
     case 'offline':
