@@ -22,11 +22,14 @@ export interface Settings {
   /** 0 turns reminders off. */
   reminderMinutes: number;
   /**
-   * How per-board values reach CloudWatch: `logs` (one structured log line a
-   * reading, read by Logs Insights widgets: cheap), `metrics` (one custom
-   * metric series per board and measurement: costly for large fleets), `off`.
+   * How per-board values reach CloudWatch beyond the one log line per post:
+   * `off` (default), `logs` (also one structured log line a reading, read by
+   * the Logs Insights widgets), `metrics` (one custom metric series per board
+   * and measurement: costly for large fleets).
    */
   deviceSeries: 'logs' | 'metrics' | 'off';
+  /** Seconds between a board's posts while nothing is alarming (UPLOAD_INTERVAL_SECONDS). */
+  uploadIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -94,7 +97,7 @@ function thresholdsSetting(env: Env, problems: string[]): Thresholds {
 export function parseSettings(env: Env): Settings {
   const problems: string[] = [];
   const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
-  const deviceSeries = (env.DEVICE_SERIES?.trim() || 'logs').toLowerCase();
+  const deviceSeries = (env.DEVICE_SERIES?.trim() || 'off').toLowerCase();
   if (!['logs', 'metrics', 'off'].includes(deviceSeries)) problems.push(`DEVICE_SERIES must be logs, metrics or off (got ${JSON.stringify(env.DEVICE_SERIES)})`);
   if (language !== 'en' && language !== 'fr') problems.push(`NOTIFICATION_LANGUAGE must be en or fr (got ${JSON.stringify(env.NOTIFICATION_LANGUAGE)})`);
   const settings: Settings = {
@@ -104,6 +107,7 @@ export function parseSettings(env: Env): Settings {
     notificationLanguage: language === 'fr' ? 'fr' : 'en',
     reminderMinutes: intSetting(env, 'REMINDER_MINUTES', 30, 0, 7 * 24 * 60, problems),
     deviceSeries: deviceSeries as Settings['deviceSeries'],
+    uploadIntervalSeconds: intSetting(env, 'UPLOAD_INTERVAL_SECONDS', 300, 10, 3600, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

@@ -27,6 +27,7 @@ export const StoredReadingSchema = v.strictObject({
   humidity: v.optional(v.number()),
   smoke: v.optional(v.number()),
   flame: v.optional(v.boolean()),
+  faults: v.optional(v.pipe(v.array(v.string()), v.description('Trouble signals the reading carried (absent when none)'))),
   receivedAt: Utc,
 });
 
@@ -43,9 +44,19 @@ export const DeviceViewSchema = v.strictObject({
   activeAlerts: v.pipe(v.number(), v.integer(), v.minValue(0)),
   thresholds: v.pipe(ThresholdsOverrideSchema, v.description("The device's own overrides; the deployment's values apply to the rest")),
   revoked: v.boolean(),
+  uploadIntervalSeconds: v.pipe(v.nullable(v.number()), v.description("The device's own upload interval in seconds; null: the deployment's (UPLOAD_INTERVAL_SECONDS)")),
 });
 
-export const DeviceListSchema = v.strictObject({ items: v.array(DeviceViewSchema) });
+export const DeviceListSchema = v.strictObject({
+  items: v.array(DeviceViewSchema),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Absent on the last page'))),
+});
+
+/** Contract v1.1, "The ingest answer tells the board how to behave". */
+export const PolicySchema = v.strictObject({
+  thresholds: v.pipe(ThresholdsOverrideSchema, v.description('The merged thresholds this device is judged by')),
+  uploadIntervalSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds between posts while nothing is alarming')),
+});
 
 export const IssuedKeySchema = v.strictObject({
   deviceId: DeviceIdSchema,
@@ -61,6 +72,7 @@ export const IngestResultSchema = v.strictObject({
       errors: v.array(v.strictObject({ path: v.string(), message: v.string() })),
     }),
   ),
+  policy: PolicySchema,
 });
 
 export const ReadingsPageSchema = v.strictObject({

@@ -47,7 +47,7 @@ export function managementRoutes(deps: ApiDeps): Route[] {
       pattern: '/v1/devices',
       handler: async (request) => {
         await reader(request.headers.authorization);
-        return json(200, { items: await listDevices(deps) });
+        return json(200, await listDevices(deps, request.query));
       },
     },
     {
