@@ -144,6 +144,16 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(got.alertState).toEqual({ ...next, version: 1 });
     });
 
+    it('scans devices in parallel segments: every device in exactly one segment, never the directory', async () => {
+      const expected = (await devices.list()).map((d) => d.deviceId);
+      const seen: string[] = [];
+      for (let segment = 0; segment < 4; segment++) {
+        for await (const page of devices.scanSegment(segment, 4)) seen.push(...page.map((d) => d.deviceId));
+      }
+      expect(seen.sort()).toEqual(expected);
+      expect(seen).not.toContain('#directory');
+    });
+
     it('lists devices in id order, page by page', async () => {
       const ids = Array.from({ length: 23 }, (_, i) => `pg-${String(i).padStart(2, '0')}`);
       for (const id of [...ids].reverse()) await devices.create(device(id));

@@ -51,6 +51,8 @@ export interface DeviceStore {
   get(deviceId: string): Promise<DeviceSnapshot | undefined>;
   /** Every device (the sweep; eventually consistent). */
   list(): Promise<DeviceSnapshot[]>;
+  /** One segment of a parallel scan (the sweep), page by page; eventually consistent. */
+  scanSegment(segment: number, totalSegments: number): AsyncIterable<DeviceSnapshot[]>;
   /** One page in deviceId order, after `afterDeviceId`. */
   listPage(limit: number, afterDeviceId?: string): Promise<DevicePage>;
   update(deviceId: string, patch: DevicePatch): Promise<DeviceSnapshot | undefined>;

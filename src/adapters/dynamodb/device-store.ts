@@ -82,6 +82,24 @@ export class DynamoDeviceStore implements DeviceStore {
     return devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
   }
 
+  async *scanSegment(segment: number, totalSegments: number): AsyncIterable<DeviceSnapshot[]> {
+    let start: Item | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          FilterExpression: 'sk = :device',
+          ExpressionAttributeValues: { ':device': DEVICE_SK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield ((out.Items ?? []) as Item[]).filter((i) => i.deviceId !== DIRECTORY_ID).map(snapshot);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
   async listPage(limit: number, afterDeviceId?: string): Promise<DevicePage> {
     const ids: string[] = [];
     let start: Item | undefined = afterDeviceId !== undefined ? { deviceId: DIRECTORY_ID, sk: afterDeviceId } : undefined;
