@@ -65,6 +65,11 @@ export function encodeReading(reading: Reading, bucketStart: number, receivedMs:
 
 /** Exactly the fields the reading was sent with, plus receivedAt (key order as a person reads it). */
 export function decodeReading(name: string, value: string, bucketStart: number): StoredReading {
+  return decodeTimed(name, value, bucketStart).reading;
+}
+
+/** decodeReading, with the reading's ts in epoch ms (the read path sorts by it). */
+export function decodeTimed(name: string, value: string, bucketStart: number): { reading: StoredReading; tsMs: number } {
   const parts = value.split('|');
   const tsMs = bucketStart + parseInt(parts[0] as string, 36);
   const ts = formatUtc(tsMs);
@@ -77,7 +82,7 @@ export function decodeReading(name: string, value: string, bucketStart: number):
   const faults = parts[2 + MEASUREMENT_FIELDS.length];
   if (faults) reading.faults = faults.split(' ');
   reading.receivedAt = formatUtc(tsMs + parseInt(parts[1] as string, 36));
-  return reading as unknown as StoredReading;
+  return { reading: reading as unknown as StoredReading, tsMs };
 }
 
 /** Time order, ties broken by identity: the order of the readings route. */

@@ -9,6 +9,7 @@ import {
   bucketKey,
   bucketStartMs,
   decodeReading,
+  decodeTimed,
   encodeReading,
   isReadingAttribute,
   parseBucketKey,
@@ -206,8 +207,7 @@ export class DynamoReadingStore implements ReadingStore {
       for (const item of group.items) {
         for (const [name, value] of Object.entries(item)) {
           if (!isReadingAttribute(name) || typeof value !== 'string') continue;
-          const reading = decodeReading(name, value, group.start);
-          const tsMs = Date.parse(reading.ts);
+          const { reading, tsMs } = decodeTimed(name, value, group.start);
           if (tsMs < fromMs || tsMs >= toMs) continue;
           if (after && compareStored({ tsMs, name }, after) <= 0) continue;
           inBucket.push({ tsMs, name, reading });
