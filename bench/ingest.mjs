@@ -5,11 +5,11 @@
 // flight per board, as the agent does), two processes side by side, each on
 // its own fresh DATA_DIR in bench/.cache:
 //   API  the built local stack (dist/server/local.mjs) with default settings
-//        (INFO logs, DEVICE_SERIES=logs: one log line a reading, as in Lambda),
+//        (INFO logs, DEVICE_SERIES off: one log line a post, as in Lambda),
 //        N simulated boards posting to it over keep-alive HTTP on 127.0.0.1;
-//   raw  a dynalite started the same way (persisted), written with the store
-//        adapter's pattern (a conditional PutItem per reading, 16 in flight per
-//        batch, N loops) from one process: bench/lib/raw-writer.entry.mjs.
+//   raw  a dynalite started the same way (persisted), each reading written
+//        alone with a conditional PutItem (16 in flight per batch, N loops) from
+//        one process: the raw ceiling, bench/lib/raw-writer.entry.mjs.
 // Phases alternate API, raw, API, raw (--seconds split in two API phases; each
 // raw phase writes as many readings as the API phase before it stored, bounded
 // in time), so that a change of machine load hits both sides alike. API/raw
@@ -33,9 +33,9 @@ const seconds = numFlag(flags, 'seconds', 4, 0.5, 120);
 const maxInFlight = numFlag(flags, 'max-in-flight', 1000, 1, 100_000);
 const list = (name, def) => (flags[name] === undefined ? def : String(flags[name]).split(',').filter(Boolean).map(Number));
 const boardsList = list('boards', [1, 10, 50]);
-const batchList = list('batches', [1, 10, 100]);
+const batchList = list('batches', [1, 10, 30, 100]);
 const alertBoards = list('alert-boards', [10]);
-const alertBatches = list('alert-batches', [10, 100]);
+const alertBatches = list('alert-batches', [10, 30]);
 for (const n of [...boardsList, ...batchList, ...alertBoards, ...alertBatches]) {
   if (!Number.isInteger(n) || n < 1 || n > 500) {
     console.error('--boards/--batches: integers from 1 to 500');

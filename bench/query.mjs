@@ -4,12 +4,17 @@
 // Seeds 60,480 readings of one board, one every 10 s over 7 days, into a
 // fresh DATA_DIR: the newest --api-seed readings through POST /v1/readings in
 // batches of 500 (the API's batch rate is reported), the rest, older,
-// straight into the same embedded store with BatchWriteItem (items built as
-// DynamoReadingStore.put builds them: seeding 60k readings through the API
-// alone would take minutes on 2 cores). Then, through the API of the local
+// straight into the same embedded store with DynamoReadingStore.storeBatch
+// (500 a call, as ingest writes them). Then, through the API of the local
 // stack on that DATA_DIR, GET /v1/devices/{id}/readings?limit=1000 following
 // nextCursor for the last 24 h (8,640 readings) and the 7 days (60,480),
 // --repeats times each, alternating.
+// Baseline, same run: the same 7 days written in the v1 layout (one item per
+// reading + the byTime LSI, kept here only as a writer and its query) into a
+// table of the same store, read with v1's query (LSI, 1,000 a page, strongly
+// consistent) against the packed layout's readRange, alternating.
+// Also printed: bytes stored per reading in both layouts, and the write units
+// of a post of 30 readings into one bucket (bucket + device item).
 //
 //   node bench/query.mjs [--repeats 2] [--api-seed 1000]
 import { join } from 'node:path';
@@ -18,6 +23,7 @@ import {
   writeResult,
 } from './lib/common.mjs';
 import { loadStore } from './lib/store.mjs';
+import { itemSize, wru } from './lib/ddb-size.mjs';
 
 const flags = parseFlags();
 const repeats = numFlag(flags, 'repeats', 2, 1, 20);
@@ -47,23 +53,101 @@ try {
     await store.ensureTables(base, tables);
     const direct = TOTAL - apiSeed;
     const receivedAt = new Date().toISOString();
-    let next = 0;
-    const worker = async () => {
-      while (next < direct) {
-        const items = [];
-        for (let i = 0; i < 25 && next < direct; i++) {
-          const r = readingAt(next++);
-          items.push({ ...r, deviceId, readingKey: store.readingKey(r), timeKey: store.timeKey(r), receivedAt, expiresAt: Math.floor(Date.parse(r.ts) / 1000) + 90 * 86_400 });
-        }
-        let request = { [tables.readings]: items.map((Item) => ({ PutRequest: { Item } })) };
-        while (request && Object.keys(request).length > 0) request = (await db.send(new store.BatchWriteCommand({ RequestItems: request }))).UnprocessedItems;
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+    const readings = new store.DynamoReadingStore(db, tables.readings);
+    for (let i = 0; i < direct; i += 500) {
+      const batch = Array.from({ length: Math.min(500, direct - i) }, (_, j) => readingAt(i + j));
+      const out = await readings.storeBatch(deviceId, batch, receivedAt, 90);
+      if (out.stored.length !== batch.length) throw new Error('seed: not all stored');
+    }
     base.destroy();
     await dyn.close();
     result.directSeed = { readings: direct, seconds: round((performance.now() - seedStart) / 1000, 1) };
     result.directSeed.readingsPerSecond = round(direct / result.directSeed.seconds, 0);
+  }
+
+  // 1b. The v1 layout as baseline, in the same store: write 7 days, then read them both ways, alternating.
+  {
+    const dyn = await store.startDynalite(dataDir);
+    const { base, db } = store.createLocalClients(dyn.endpoint);
+    const tables = store.tableNamesForPrefix('local');
+    const legacy = 'local-readings-v1';
+    await base.send(new store.CreateTableCommand({
+      TableName: legacy, BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'deviceId', KeyType: 'HASH' }, { AttributeName: 'readingKey', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'deviceId', AttributeType: 'S' }, { AttributeName: 'readingKey', AttributeType: 'S' }, { AttributeName: 'timeKey', AttributeType: 'S' }],
+      LocalSecondaryIndexes: [{ IndexName: 'byTime', KeySchema: [{ AttributeName: 'deviceId', KeyType: 'HASH' }, { AttributeName: 'timeKey', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+    }));
+    const receivedAt = new Date().toISOString();
+    const legacyItem = (r) => ({ ...r, deviceId, readingKey: store.readingKey(r), timeKey: store.timeKey(r), receivedAt, expiresAt: Math.floor(Date.parse(r.ts) / 1000) + 90 * 86_400 });
+    const legacyStart = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < TOTAL) {
+        const items = [];
+        for (let i = 0; i < 25 && next < TOTAL; i++) items.push(legacyItem(readingAt(next++)));
+        let request = { [legacy]: items.map((Item) => ({ PutRequest: { Item } })) };
+        while (request && Object.keys(request).length > 0) request = (await db.send(new store.BatchWriteCommand({ RequestItems: request }))).UnprocessedItems;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const legacySeedSeconds = (performance.now() - legacyStart) / 1000;
+    const from = new Date(firstTs).toISOString();
+    const to = new Date(lastTs + 1).toISOString();
+    const v1Read = async () => {
+      let n = 0;
+      let start;
+      do {
+        const out = await db.send(new store.QueryCommand({
+          TableName: legacy, IndexName: 'byTime', ConsistentRead: true, Limit: 1001, ExclusiveStartKey: start,
+          KeyConditionExpression: 'deviceId = :d AND timeKey BETWEEN :f AND :t', ExpressionAttributeValues: { ':d': deviceId, ':f': from, ':t': to },
+        }));
+        n += (out.Items ?? []).length;
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return n;
+    };
+    const readings = new store.DynamoReadingStore(db, tables.readings);
+    const v2Read = async () => {
+      let n = 0;
+      for await (const _ of readings.readRange(deviceId, from, to)) n++;
+      return n;
+    };
+    const times = { v1: [], v2: [] };
+    for (let i = 0; i < repeats; i++) {
+      for (const name of i % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1']) {
+        const started = performance.now();
+        const n = await (name === 'v1' ? v1Read() : v2Read());
+        times[name].push(performance.now() - started);
+        if (n < TOTAL - apiSeed) throw new Error(`${name}: ${n} readings`);
+      }
+    }
+    // Bytes kept per reading: item bytes + 100 bytes of overhead per item (DynamoDB's storage rule); v1 twice (the LSI copy).
+    const scanAll = async (TableName) => {
+      const items = [];
+      let start;
+      do {
+        const out = await db.send(new store.ScanCommand({ TableName, ExclusiveStartKey: start }));
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    };
+    const buckets = (await scanAll(tables.readings)).filter((i) => i.deviceId === deviceId);
+    const packedReadings = buckets.reduce((n, b) => n + Object.keys(b).filter((k) => k.startsWith('id#') || k.startsWith('ts#')).length, 0);
+    const packedBytes = buckets.reduce((n, b) => n + itemSize(b) + 100, 0);
+    const v1Sample = legacyItem(readingAt(0));
+    const fullBucket = buckets.map((b) => itemSize(b)).sort((a, b) => a - b)[Math.floor(buckets.length / 2)];
+    result.layout = {
+      v1SeedSeconds: round(legacySeedSeconds, 1),
+      v1ReadMedianMs: round(median(times.v1), 0),
+      v2ReadMedianMs: round(median(times.v2), 0),
+      speedup: round(median(times.v1) / median(times.v2), 2),
+      bytesPerReading: { v2: round(packedBytes / packedReadings, 1), v1: 2 * (itemSize(v1Sample) + 100) },
+      fullBucketBytes: fullBucket,
+      bucketWru30: wru(fullBucket),
+    };
+    base.destroy();
+    await dyn.close();
   }
 
   // 2. The local stack on that DATA_DIR: the newest readings through the API, then the queries.
@@ -136,6 +220,18 @@ try {
     client.close();
     await stack.stop();
   }
+  // The device item after the API's posts: its write units per post.
+  {
+    const dyn = await store.startDynalite(dataDir);
+    const { base, db } = store.createLocalClients(dyn.endpoint);
+    const tables = store.tableNamesForPrefix('local');
+    const item = (await db.send(new store.GetCommand({ TableName: tables.devices, Key: { deviceId, sk: 'device' } }))).Item;
+    result.layout.deviceItemBytes = item ? itemSize(item) : null;
+    result.layout.deviceWru = item ? wru(itemSize(item)) : null;
+    result.layout.writeUnitsPost30 = result.layout.bucketWru30 + (result.layout.deviceWru ?? 1);
+    base.destroy();
+    await dyn.close();
+  }
 } finally {
   removeDir(dir);
 }
@@ -144,6 +240,9 @@ const rows = [['range', 'readings', 'pages', 'MiB', 'median ms', 'first ms', 'ms
 for (const [name, r] of Object.entries(result.ranges)) rows.push([name, r.readings, r.pages, round(r.responseBytes / 2 ** 20, 1), r.medianMs, r.firstMs, r.pageMsMedian, r.readingsPerSecond]);
 console.log(`\n${table(rows)}\n`);
 console.log(`7d/24h time ratio ${result.ratio7dOver24h} (readings ratio 7.0)`);
+const L = result.layout;
+console.log(`7 days from the store: packed layout ${L.v2ReadMedianMs} ms, v1 layout (LSI, item per reading) ${L.v1ReadMedianMs} ms: ${L.speedup}x (target >= 3x)`);
+console.log(`bytes stored per reading: ${L.bytesPerReading.v2} (v1: ${L.bytesPerReading.v1}); a post of 30 readings into one bucket: ${L.bucketWru30} WRU bucket (${L.fullBucketBytes} B) + ${L.deviceWru} WRU device item (${L.deviceItemBytes} B) = ${L.writeUnitsPost30} WRU, 1 read (target <= 3 WRU)`);
 if (result.apiSeed) console.log(`seed: ${result.apiSeed.readings} through the API at ${result.apiSeed.readingsPerSecond} readings/s (batches of 500, ${result.apiSeed.postMsMedian} ms a post), ${result.directSeed.readings} direct at ${result.directSeed.readingsPerSecond}/s`);
 const file = writeResult('query', { ...result, totalSeconds: round((performance.now() - t0) / 1000, 1) });
 console.log(`query: results in ${file}`);

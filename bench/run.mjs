@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
 
-const ALL = ['ingest', 'coldstart', 'device', 'query', 'backpressure', 'cost'];
+const ALL = ['ingest', 'coldstart', 'device', 'query', 'sweep-scale', 'backpressure', 'cost'];
 const args = process.argv.slice(2);
 const names = args.filter((a) => ALL.includes(a));
 const unknown = args.filter((a) => !a.startsWith('-') && !ALL.includes(a) && !/^[\d.,]+$/.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--'));
@@ -94,6 +94,14 @@ const qr = readResult('query');
 if (qr && show('query')) {
   for (const [n, r] of Object.entries(qr.ranges)) rows.push(['query', `${n} of one board (${r.readings} readings, ${r.pages} pages)`, `${ms(r.medianMs)} (first ${ms(r.firstMs)})`, `${r.readingsPerSecond} readings/s, ${r.pageMsMedian} ms a page`]);
   rows.push(['query', '7d / 24h time', `${qr.ratio7dOver24h}`, 'readings ratio 7.0']);
+  if (qr.layout) {
+    rows.push(['query', '7d from the store: packed vs v1 layout', `${qr.layout.speedup}x`, `${ms(qr.layout.v2ReadMedianMs)} vs ${ms(qr.layout.v1ReadMedianMs)} (target >= 3x)`]);
+    rows.push(['storage', 'bytes per reading / WRU of a 30-reading post', `${qr.layout.bytesPerReading.v2} B (v1 ${qr.layout.bytesPerReading.v1}) / ${qr.layout.writeUnitsPost30} WRU`, `bucket ${qr.layout.bucketWru30} + device ${qr.layout.deviceWru} (target <= 3)`]);
+  }
+}
+const sw = readResult('sweep-scale');
+if (sw && show('sweep-scale')) {
+  rows.push(['sweep', `${sw.parameters.devices} boards, nothing due`, ms(sw.idleRunMs), `${sw.perIdleBoardMs} ms a board; 1,000,000 boards: ${sw.extrapolated.segments16Seconds} s with 16 parallel segments`]);
 }
 const bp = readResult('backpressure');
 if (bp && show('backpressure')) {

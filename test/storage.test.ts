@@ -5,6 +5,7 @@ import { ensureTables } from '../src/adapters/dynamodb/create-tables.js';
 import { DynamoAlertStateStore } from '../src/adapters/dynamodb/alert-state-store.js';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store.js';
 import { DynamoDeviceStore } from '../src/adapters/dynamodb/device-store.js';
+import { DynamoSilenceStore } from '../src/adapters/dynamodb/silence-store.js';
 import { evaluatePost } from '../src/domain/alerts/lifecycle.js';
 import { DEFAULT_THRESHOLDS } from '../src/domain/thresholds.js';
 import { DynamoReadingStore } from '../src/adapters/dynamodb/reading-store.js';
@@ -15,6 +16,12 @@ import type { Reading } from '../src/domain/reading.js';
 import { formatUtc } from '../src/domain/time.js';
 import { dynamoDbLocalJar, javaVersion, startDynaliteEngine, startDynamoDbLocal, type Engine } from './helpers/dynamo-engines.js';
 import { toolMissing } from './helpers/require-tool.js';
+import { bucketStartMs } from '../src/adapters/dynamodb/reading-codec.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ingestBatch, type IngestDeps } from '../src/app/ingest.js';
+import type { OutgoingNotification, ReadingQuery, StoredReading } from '../src/app/ports.js';
+import { parseSettings } from '../src/app/settings.js';
 
 /** The same suite on both embedded engines, so nothing depends on one emulator's leniency. */
 const engines: { name: string; start: () => Promise<Engine> }[] = [{ name: 'dynalite', start: startDynaliteEngine }];
@@ -33,9 +40,16 @@ function device(deviceId: string, overrides: Partial<DeviceRecord> = {}): Device
     revokedAt: null,
     lastSeenAt: null,
     latest: null,
+    uploadIntervalSeconds: null,
     ...overrides,
   };
 }
+
+const all = async (deviceId: string, store: DynamoReadingStore, from = '2026-01-01T00:00:00.000Z', to = '2027-01-01T00:00:00.000Z') => {
+  const out: StoredReading[] = [];
+  for await (const r of store.readRange(deviceId, from, to)) out.push(r);
+  return out;
+};
 
 describe.each(engines)('storage on $name', ({ start }) => {
   let engine: Engine;
@@ -106,82 +120,266 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(await devices.setKeyHash('nobody', 'h')).toBe(false);
     });
 
-    it('moves lastSeenAt forward only and replaces latest only with a newer reading', async () => {
+    it('writes a post in one update on the version it read: lastSeenAt, latest and the alert state together', async () => {
       await devices.create(device('d-contact'));
       const newer: Reading = { id: 'n', ts: '2026-11-29T18:10:00.000Z', co2: 900 };
-      const older: Reading = { id: 'o', ts: '2026-11-29T18:05:00.000Z', co2: 400 };
-      await devices.recordContact('d-contact', '2026-11-29T18:10:01.000Z', newer);
-      await devices.recordContact('d-contact', '2026-11-29T18:10:02.000Z', older);
-      await devices.recordContact('d-contact', '2026-11-29T18:09:00.000Z', undefined);
+      const before = (await devices.get('d-contact'))!;
+      expect(await devices.recordPost('d-contact', { seenAt: '2026-11-29T18:10:01.000Z', latest: newer, previous: before.alertState, next: before.alertState, queued: [] })).toBe(true);
+      // A writer that read the same version comes second: refused, nothing changed.
+      expect(await devices.recordPost('d-contact', { seenAt: '2026-11-29T18:10:05.000Z', previous: before.alertState, next: before.alertState, queued: [] })).toBe(false);
       const got = await devices.get('d-contact');
       expect(got?.latest).toEqual(newer);
-      expect(got?.lastSeenAt).toBe('2026-11-29T18:10:02.000Z');
-      // An unknown device is not created by a contact.
-      await devices.recordContact('nobody-contact', '2026-11-29T18:10:02.000Z', newer);
+      expect(got?.lastSeenAt).toBe('2026-11-29T18:10:01.000Z');
+      expect(got?.alertState.version).toBe(1);
+      // An unknown device is not created by a post.
+      expect(await devices.recordPost('nobody-contact', { seenAt: '2026-11-29T18:10:02.000Z', latest: newer, previous: emptyAlertState(), next: emptyAlertState(), queued: [] })).toBe(false);
       expect(await devices.get('nobody-contact')).toBeUndefined();
+    });
+
+    it('keeps alert-state fields it does not know (the domain may add some) and the heat history exactly', async () => {
+      await devices.create(device('d-generic'));
+      const before = (await devices.get('d-generic'))!;
+      const next = { ...before.alertState, heatHistory: [[1764439200000, 21.5], [1764439210000, -3.25]] as [number, number][], evaluatedTs: '2026-11-29T18:00:10.000Z', silencedKinds: ['co2'] };
+      expect(await devices.recordPost('d-generic', { seenAt: '2026-11-29T18:00:11.000Z', previous: before.alertState, next, queued: [] })).toBe(true);
+      const got = (await devices.get('d-generic'))!;
+      expect(got.alertState).toEqual({ ...next, version: 1 });
+    });
+
+    it('scans devices in parallel segments: every device in exactly one segment, never the directory', async () => {
+      const expected = (await devices.list()).map((d) => d.deviceId);
+      const seen: string[] = [];
+      for (let segment = 0; segment < 4; segment++) {
+        for await (const page of devices.scanSegment(segment, 4)) seen.push(...page.map((d) => d.deviceId));
+      }
+      expect(seen.sort()).toEqual(expected);
+      expect(seen).not.toContain('#directory');
+    });
+
+    it('lists devices in id order, page by page', async () => {
+      const ids = Array.from({ length: 23 }, (_, i) => `pg-${String(i).padStart(2, '0')}`);
+      for (const id of [...ids].reverse()) await devices.create(device(id));
+      for (const limit of [1, 7, 1000]) {
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await devices.listPage(limit, after);
+          seen.push(...page.items.map((d) => d.deviceId));
+          after = page.lastDeviceId;
+          if (after !== undefined) expect(page.items).toHaveLength(limit);
+        } while (after !== undefined);
+        expect(seen).toEqual([...seen].sort());
+        expect(seen.filter((id) => id.startsWith('pg-'))).toEqual(ids);
+        expect(new Set(seen).size).toBe(seen.length);
+      }
     });
   });
 
   describe('readings', () => {
     const base = Date.parse('2026-11-29T12:00:00.000Z');
     const at = (s: number) => formatUtc(base + s * 1000);
+    const store = (deviceId: string, batch: Reading[], receivedAt = at(1000)) => readings.storeBatch(deviceId, batch, receivedAt, 90);
+    const bucketItems = async (deviceId: string) =>
+      ((await clients.db.send(new QueryCommand({ TableName: tables.readings, KeyConditionExpression: 'deviceId = :d', ExpressionAttributeValues: { ':d': deviceId } }))).Items ?? []);
 
-    it('stores a reading once per identity; the first one stands', async () => {
-      const first: Reading = { id: 'r-1', ts: at(0), co2: 812, temperature: 22.4, humidity: 41, smoke: 0.03, flame: false };
-      expect(await readings.put('r-dev', first, at(1), 123)).toBe(true);
-      expect(await readings.put('r-dev', { id: 'r-1', ts: at(5), co2: 1 }, at(6), 123)).toBe(false);
-      expect(await readings.get('r-dev', 'id#r-1')).toEqual({ ...first, receivedAt: at(1) });
-      // Without an id the identity is the timestamp.
-      expect(await readings.put('r-dev', { ts: at(10), co2: 500 }, at(11), 123)).toBe(true);
-      expect(await readings.put('r-dev', { ts: at(10), co2: 501 }, at(12), 123)).toBe(false);
-      // The same ts with an id is another reading.
-      expect(await readings.put('r-dev', { id: 'r-2', ts: at(10), co2: 502 }, at(12), 123)).toBe(true);
+    it('stores a reading once per identity; the duplicate comes back as first stored', async () => {
+      const first: Reading = { id: 'r-1', ts: at(0), co2: 812, temperature: 22.4, humidity: 41, smoke: 0.03, flame: false, faults: ['smoke:warming_up', 'agent:clock'] };
+      expect(await store('r-dev', [first], at(1))).toEqual({ stored: [first], duplicates: [], refused: [] });
+      const again = await store('r-dev', [{ id: 'r-1', ts: at(5), co2: 1 }, { ts: at(10), co2: 500 }], at(6));
+      expect(again.duplicates).toEqual([{ ...first, receivedAt: at(1) }]);
+      expect(again.stored).toEqual([{ ts: at(10), co2: 500 }]);
+      // Without an id the identity is the timestamp; the same ts with an id is another reading.
+      const third = await store('r-dev', [{ ts: at(10), co2: 501 }, { id: 'r-2', ts: at(10), co2: 502 }], at(12));
+      expect(third.duplicates).toEqual([{ ts: at(10), co2: 500, receivedAt: at(6) }]);
+      expect(third.stored).toEqual([{ id: 'r-2', ts: at(10), co2: 502 }]);
+      expect(await all('r-dev', readings)).toEqual([
+        { ...first, receivedAt: at(1) },
+        { id: 'r-2', ts: at(10), co2: 502, receivedAt: at(12) },
+        { ts: at(10), co2: 500, receivedAt: at(6) },
+      ]);
     });
 
     it('keeps numbers exactly', async () => {
-      const r: Reading = { id: 'num', ts: at(20), co2: 0, temperature: -54.99, humidity: 99.999, smoke: 1e-7 };
-      await readings.put('r-num', r, at(21), 1);
-      expect(await readings.get('r-num', 'id#num')).toEqual({ ...r, receivedAt: at(21) });
+      const r: Reading = { id: 'num', ts: at(20), co2: 0, temperature: -54.99, humidity: 99.999, smoke: 1e-7, flame: true };
+      const s: Reading = { ts: at(21), co2: 100000, temperature: 0.1 + 0.2, smoke: 1e-130 };
+      await store('r-num', [r, s], at(21));
+      expect(await all('r-num', readings)).toEqual([{ ...r, receivedAt: at(21) }, { ...s, receivedAt: at(21) }]);
     });
 
-    it('stores a reading exactly once under 20 concurrent writers', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => readings.put('r-race', { id: 'same', ts: at(30), co2: i }, at(31), 1)),
-      );
-      expect(results.filter(Boolean)).toHaveLength(1);
+    it('stores a batch exactly once under 20 concurrent writers', async () => {
+      const batch = Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, ts: at(30 + i * 20), co2: 400 + i }));
+      const results = await Promise.all(Array.from({ length: 20 }, () => store('r-race', batch)));
+      expect(results.reduce((n, r) => n + r.stored.length, 0)).toBe(30);
+      expect(results.reduce((n, r) => n + r.duplicates.length, 0)).toBe(19 * 30);
+      expect((await all('r-race', readings)).map((r) => r.id)).toEqual(batch.map((r) => r.id));
     });
 
-    it('pages in ascending time order without skipping or repeating, and the last page has no cursor', async () => {
+    it('rolls a full bucket over to sub-buckets, and pages across buckets and sub-buckets without skipping or repeating', async () => {
+      const small = new DynamoReadingStore(clients.db, tables.readings, { subBucketLimitBytes: 150 });
       const deviceId = 'r-page';
-      const written: string[] = [];
-      // Ties on ts (ids) and out-of-order writes.
-      for (let i = 49; i >= 0; i--) {
-        const ts = at(Math.floor(i / 3));
-        await readings.put(deviceId, { id: `p-${String(i).padStart(2, '0')}`, ts, co2: i }, at(100), 1);
-        written.push(`p-${String(i).padStart(2, '0')}`);
+      const written: Reading[] = [];
+      // ~40 minutes: 9 or so buckets, ties on ts, written out of order and in several posts.
+      for (let i = 0; i < 160; i++) written.push({ id: `p-${String(i).padStart(3, '0')}`, ts: at(Math.floor(i / 2) * 30), co2: i });
+      const shuffled = [...written].sort((a, b) => ((a.co2 as number) * 7919) % 160 - ((b.co2 as number) * 7919) % 160);
+      for (let i = 0; i < shuffled.length; i += 50) {
+        const out = await small.storeBatch(deviceId, shuffled.slice(i, i + 50), at(5000), 90);
+        expect(out.stored).toHaveLength(Math.min(50, shuffled.length - i));
       }
-      for (const limit of [7, 10, 50, 1000]) {
+      // A retry of everything through full sub-buckets stores nothing twice.
+      const retry = await small.storeBatch(deviceId, shuffled.slice(0, 100), at(6000), 90);
+      expect(retry.stored).toEqual([]);
+      expect(retry.duplicates).toHaveLength(100);
+      const items = await bucketItems(deviceId);
+      const starts = new Set(items.map((i) => String(i.bucket).split('#')[0]));
+      expect(items.length).toBeGreaterThan(starts.size); // sub-buckets exist
+      expect(starts.size).toBeGreaterThan(5);
+      const expected = [...written].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : (a.id as string) < (b.id as string) ? -1 : 1)).map((r) => r.id);
+      for (const limit of [1, 7, 1000]) {
         const seen: string[] = [];
-        let after: string | undefined;
+        let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await readings.query(deviceId, { from: '0000', to: '9999', limit, ...(after ? { after } : {}) });
+          const page = await small.query(deviceId, { limit, ...(cursor ? { cursor } : {}) });
           seen.push(...page.items.map((r) => r.id as string));
-          after = page.lastTimeKey;
+          cursor = page.nextCursor;
           pages++;
-          if (after) expect(page.items).toHaveLength(limit);
-        } while (after);
-        expect(seen).toEqual([...written].sort());
-        expect(pages).toBe(Math.max(1, Math.ceil(50 / limit)));
+          if (cursor) expect(page.items).toHaveLength(limit);
+        } while (cursor);
+        expect(seen).toEqual(expected);
+        expect(pages).toBe(Math.max(1, Math.ceil(160 / limit)));
       }
     });
 
-    it('bounds by from (inclusive) and to (exclusive)', async () => {
+    it('fills sub-buckets at the real limit (a huge backlog in one bucket) and reads all of it back', async () => {
+      const deviceId = 'r-huge';
+      const id = (i: number) => `${String(i).padStart(6, '0')}-${'x'.repeat(57)}`;
+      const start = bucketStartMs(deviceId, base);
+      const batch = Array.from({ length: 5000 }, (_, i) => ({ id: id(i), ts: formatUtc(start + i * 20), co2: 400 + (i % 600), temperature: 21.5, humidity: 40.25 }));
+      // All in one bucket: 5,000 x ~90 bytes passes 350 KB.
+      for (let i = 0; i < batch.length; i += 500) expect((await store(deviceId, batch.slice(i, i + 500))).stored).toHaveLength(500);
+      const items = await bucketItems(deviceId);
+      expect(items.length).toBeGreaterThan(new Set(items.map((i) => String(i.bucket).split('#')[0])).size);
+      expect((await all(deviceId, readings)).map((r) => r.id)).toEqual(batch.map((r) => r.id));
+    }, 120_000);
+
+    it('bounds by from (inclusive) and to (exclusive), across buckets', async () => {
       const deviceId = 'r-range';
-      for (let s = 0; s < 10; s++) await readings.put(deviceId, { ts: at(s), temperature: s }, at(100), 1);
-      const page = await readings.query(deviceId, { from: at(2), to: at(5), limit: 100 });
-      expect(page.items.map((r) => r.temperature)).toEqual([2, 3, 4]);
-      expect(page.lastTimeKey).toBeUndefined();
+      await store(deviceId, Array.from({ length: 40 }, (_, s) => ({ ts: at(s * 60), temperature: s })));
+      const page = await readings.query(deviceId, { from: at(2 * 60), to: at(25 * 60), limit: 100 });
+      expect(page.items.map((r) => r.temperature)).toEqual(Array.from({ length: 23 }, (_, i) => i + 2));
+      expect(page.nextCursor).toBeUndefined();
+      expect((await all(deviceId, readings, at(39 * 60), at(40 * 60))).map((r) => r.temperature)).toEqual([39]);
+    });
+
+    it('refuses forged, tampered and foreign cursors with invalid_cursor', async () => {
+      const deviceId = 'r-cursor';
+      await store(deviceId, Array.from({ length: 5 }, (_, s) => ({ ts: at(s), co2: s })));
+      await store('r-cursor-2', Array.from({ length: 5 }, (_, s) => ({ ts: at(s), co2: s })));
+      const page = await readings.query(deviceId, { limit: 2 });
+      const cursor = page.nextCursor as string;
+      expect((await readings.query(deviceId, { limit: 2, cursor })).items.map((r) => r.co2)).toEqual([2, 3]);
+      const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      const tampered = Buffer.from(JSON.stringify({ ...decoded, p: at(3) }), 'utf8').toString('base64url');
+      const forged = Buffer.from(JSON.stringify({ v: 1, t: '2026-01-01#' }), 'utf8').toString('base64url');
+      const attempts: [string, ReadingQuery][] = [
+        ['forged', { limit: 2, cursor: forged }],
+        ['tampered', { limit: 2, cursor: tampered }],
+        ['garbage', { limit: 2, cursor: 'not-a-cursor' }],
+        ['other range', { limit: 2, cursor, from: at(0) }],
+      ];
+      for (const [what, query] of attempts) {
+        await expect(readings.query(deviceId, query), what).rejects.toMatchObject({ code: 'invalid_cursor', status: 400 });
+      }
+      await expect(readings.query('r-cursor-2', { limit: 2, cursor })).rejects.toMatchObject({ code: 'invalid_cursor' });
+    });
+
+    it('isolates a reading the store refuses: the rest of the batch is stored', async () => {
+      // A client whose store refuses one reading as DynamoDB refuses an input it cannot hold.
+      const poisoned = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: engine.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      poisoned.middlewareStack.add(
+        (next) => async (args) => {
+          if (JSON.stringify(args.input).includes('id#poison') && (args.input as { UpdateExpression?: string }).UpdateExpression) {
+            throw Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException' });
+          }
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const store = new DynamoReadingStore(poisoned, tables.readings);
+      const batch: Reading[] = [{ id: 'flame', ts: at(0), flame: true }, { id: 'poison', ts: at(1), smoke: 0.1 }, { id: 'after', ts: at(2), co2: 500 }];
+      const out = await store.storeBatch('r-poison', batch, at(3), 90);
+      expect(out.stored.map((r) => r.id).sort()).toEqual(['after', 'flame']);
+      expect(out.refused.map((r) => r.reading.id)).toEqual(['poison']);
+      expect((await all('r-poison', store)).map((r) => r.id)).toEqual(['flame', 'after']);
+      poisoned.destroy();
+    });
+  });
+
+  describe('ingest on the packed layout', () => {
+    const notified: OutgoingNotification[] = [];
+    let now = Date.parse('2026-11-30T12:00:00.000Z');
+    const deps = (): IngestDeps => ({
+      devices,
+      readings,
+      alertStates,
+      alerts,
+      silences: new DynamoSilenceStore(clients.db, tables.alerts),
+      notifier: { publish: async (n) => void ('alertId' in n && notified.push(n)) },
+      clock: { now: () => now },
+      settings: parseSettings({}),
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      telemetry: { count() {}, measure() {}, series() {} },
+      newAlertId: () => `al_${randomUUID()}`,
+      instanceId: 'test',
+    });
+    const post = async (deviceId: string, batch: unknown[]) => ingestBatch(deps(), (await devices.get(deviceId))!, { deviceId, readings: batch });
+
+    it('the same batch posted 20 times at once: stored once, duplicates counted, one raised', async () => {
+      await devices.create(device('i-race'));
+      const batch = Array.from({ length: 30 }, (_, i) => ({ id: `x${i}`, ts: formatUtc(now - (30 - i) * 2000), co2: 600, ...(i === 29 ? { flame: true } : {}) }));
+      const results = await Promise.all(Array.from({ length: 20 }, () => post('i-race', batch)));
+      expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(30);
+      expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(19 * 30);
+      expect(notified.filter((n) => n.deviceId === 'i-race' && n.transition === 'raised').map((n) => n.kind)).toEqual(['fire']);
+      expect(results[0]?.policy).toEqual({ thresholds: DEFAULT_THRESHOLDS, uploadIntervalSeconds: 300 });
+    });
+
+    it('a 10,000-reading backlog in 500-reading posts, then retried: every reading once, latest unchanged', async () => {
+      await devices.create(device('i-backlog'));
+      const current = { id: 'now', ts: formatUtc(now - 1000), co2: 700 };
+      await post('i-backlog', [current]);
+      const backlog = Array.from({ length: 10_000 }, (_, i) => ({ id: `b${i}`, ts: formatUtc(now - 86_400_000 + i * 8000), co2: 500 + (i % 100) }));
+      for (let round = 0; round < 2; round++) {
+        let accepted = 0;
+        let duplicates = 0;
+        for (let i = 0; i < backlog.length; i += 500) {
+          const r = await post('i-backlog', backlog.slice(i, i + 500));
+          accepted += r.accepted;
+          duplicates += r.duplicates;
+          expect(r.rejected).toEqual([]);
+        }
+        expect({ accepted, duplicates }).toEqual(round === 0 ? { accepted: 10_000, duplicates: 0 } : { accepted: 0, duplicates: 10_000 });
+      }
+      const stored = await all('i-backlog', readings, formatUtc(now - 2 * 86_400_000), formatUtc(now + 60_000));
+      expect(stored).toHaveLength(10_001);
+      expect(new Set(stored.map((r) => r.id)).size).toBe(10_001);
+      expect((await devices.get('i-backlog'))?.latest).toEqual(current);
+    }, 240_000);
+
+    it('a process killed between the bucket write and the device write: the retry stores nothing twice and evaluates what was missed', async () => {
+      await devices.create(device('i-crash'));
+      const batch = [{ id: 'k1', ts: formatUtc(now - 3000), co2: 600 }, { id: 'k2', ts: formatUtc(now - 2000), flame: true }];
+      // What the dead attempt did: the readings are in the bucket, the device knows nothing.
+      await readings.storeBatch('i-crash', batch, formatUtc(now - 1500), 90);
+      const retry = await post('i-crash', batch);
+      expect(retry).toMatchObject({ accepted: 0, duplicates: 2, rejected: [] });
+      expect(notified.filter((n) => n.deviceId === 'i-crash').map((n) => `${n.transition}/${n.kind}`)).toEqual(['raised/fire']);
+      const got = await devices.get('i-crash');
+      expect(got?.latest).toEqual(batch[1]);
+      expect(got?.lastSeenAt).toBe(formatUtc(now));
+      // And once more: nothing new.
+      now += 1000;
+      await post('i-crash', batch);
+      expect(notified.filter((n) => n.deviceId === 'i-crash')).toHaveLength(1);
     });
   });
 
@@ -196,6 +394,7 @@ describe.each(engines)('storage on $name', ({ start }) => {
       });
 
     it('commits only on the version it read: of two writers from the same state, one wins', async () => {
+      expect(await devices.create(device('as-1'))).toBe(true);
       const empty = await alertStates.read('as-1');
       const a = fire(empty, true, 1);
       const b = fire(empty, true, 2);
@@ -213,7 +412,9 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(after.active).toEqual({});
       // Maps keep no order in DynamoDB: the outbox is ordered by seq.
       expect(Object.values(after.pending).sort((x, y) => (x.seq < y.seq ? -1 : 1)).map((p) => p.transition)).toEqual(['raised', 'resolved']);
-      expect((await devices.create(device('as-1'))) && (await devices.get('as-1'))?.alertState.version).toBe(2);
+      expect((await devices.get('as-1'))?.alertState).toEqual(after);
+      // The alert state lives in the device item: a device that does not exist takes no commit.
+      expect(await alertStates.commit('as-nobody', 0, a.state, a.queued)).toBe(false);
     });
 
     it('lets one claimant take an outbox entry, keeps it from others until it expires, and removes it for its owner only', async () => {

@@ -2,20 +2,22 @@
 // run as its own process, driven over IPC: dynalite started exactly as the
 // local stack starts it (src/adapters/local/dynalite.ts, persisted under a
 // fresh DATA_DIR), the tables created from src/adapters/dynamodb/tables.ts,
-// and readings written with the store adapter itself (DynamoReadingStore.put:
-// one conditional PutItem per reading) through forEachLimited(batch, 16, ...),
-// as src/app/ingest.ts does. No HTTP, no auth, no device record, no alerts.
+// and each reading written alone with a conditional PutItem (its own item in
+// the readings table, `attribute_not_exists`), 16 in flight per batch: the raw
+// per-reading write rate of the store, the ceiling the packed layout is
+// measured against. No HTTP, no auth, no device record, no alerts.
 //   message {write: {boards, batch, total, maxSeconds}} -> {written, duplicates, seconds, batchMs}
 //   message {exit: true}
 import { startDynalite } from '../../src/adapters/local/dynalite.ts';
 import { createLocalClients } from '../../src/adapters/dynamodb/client.ts';
 import { ensureTables } from '../../src/adapters/dynamodb/create-tables.ts';
 import { tableNamesForPrefix } from '../../src/adapters/dynamodb/tables.ts';
-import { DynamoReadingStore } from '../../src/adapters/dynamodb/reading-store.ts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../../src/adapters/dynamodb/client.ts';
 import { forEachLimited } from '../../src/app/concurrency.ts';
 import { normalReading } from './common.mjs';
 
-const WRITE_CONCURRENCY = 16; // src/app/ingest.ts
+const WRITE_CONCURRENCY = 16; // what the v1 ingest kept in flight per batch
 const store = await startDynalite(process.argv[2]);
 const tables = tableNamesForPrefix('local');
 {
@@ -31,7 +33,6 @@ async function write({ boards, batch, total, maxSeconds }) {
   // A client per phase (as the stack's, createLocalClients): between phases this process idles for
   // seconds, and keep-alive sockets that dynalite closed meanwhile must not fail the next burst.
   const { base, db } = createLocalClients(store.endpoint);
-  const readings = new DynamoReadingStore(db, tables.readings);
   let failure;
   let next = 0;
   let written = 0;
@@ -56,8 +57,18 @@ async function write({ boards, batch, total, maxSeconds }) {
         try {
           await forEachLimited(items, WRITE_CONCURRENCY, async (reading) => {
             const expiresAt = Math.floor(Date.parse(reading.ts) / 1000) + retentionDays * 86_400;
-            if (await readings.put(`bench-${board}`, reading, receivedAt, expiresAt)) written++;
-            else duplicates++;
+            try {
+              await db.send(new PutCommand({
+                TableName: tables.readings,
+                Item: { ...reading, deviceId: `bench-${board}`, bucket: `raw#${reading.id ?? reading.ts}`, receivedAt, expiresAt },
+                ConditionExpression: 'attribute_not_exists(#b)',
+                ExpressionAttributeNames: { '#b': 'bucket' },
+              }));
+              written++;
+            } catch (error) {
+              if (!isConditionalCheckFailed(error)) throw error;
+              duplicates++;
+            }
           });
         } catch (error) {
           failure ??= error; // the other loops stop at their next batch

@@ -12,4 +12,9 @@ export { DynamoAlertStateStore } from '../../src/adapters/dynamodb/alert-state-s
 export { newDeviceKey, hashSecret } from '../../src/app/credentials.ts';
 export { QueryCommand } from '@aws-sdk/lib-dynamodb';
 export { readingKey, timeKey } from '../../src/domain/reading.ts';
+export { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+export { ScanCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 export { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+export { DynamoAlertStore } from '../../src/adapters/dynamodb/alert-store.ts';
+export { sweep, SWEEP_SEGMENTS } from '../../src/app/alerts/sweep.ts';
+export { parseSettings } from '../../src/app/settings.ts';

@@ -18,7 +18,7 @@ export async function createDevice(store, db, tables, deviceId) {
   const key = store.newDeviceKey(deviceId);
   const ok = await devices.create({
     deviceId, name: `bench ${deviceId}`, location: null, thresholds: {}, createdAt: new Date().toISOString(),
-    keyHash: store.hashSecret(key), revokedAt: null, lastSeenAt: null, latest: null,
+    keyHash: store.hashSecret(key), revokedAt: null, lastSeenAt: null, latest: null, uploadIntervalSeconds: null,
   });
   if (!ok) throw new Error(`device ${deviceId} exists`);
   return key;

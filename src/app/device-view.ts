@@ -21,5 +21,6 @@ export function deviceView(device: DeviceSnapshot, settings: Settings, nowMs: nu
     activeAlerts: device.activeAlerts,
     thresholds: device.thresholds,
     revoked: device.revokedAt !== null,
+    uploadIntervalSeconds: device.uploadIntervalSeconds,
   };
 }

@@ -3,6 +3,8 @@ import type { RegisterDevice, UpdateDevice } from '../domain/device.js';
 import { mergeThresholds, thresholdProblems, type ThresholdsOverride } from '../domain/thresholds.js';
 import { formatUtc } from '../domain/time.js';
 import { hashSecret, newDeviceKey } from './credentials.js';
+import { openCursor, sealCursor } from './cursor.js';
+import { pageLimit } from './query-params.js';
 import { deviceView, type DeviceView } from './device-view.js';
 import type { Clock, DeviceStore, Log } from './ports.js';
 import type { Settings } from './settings.js';
@@ -39,15 +41,28 @@ export async function registerDevice(deps: DeviceDeps, input: RegisterDevice): P
     revokedAt: null,
     lastSeenAt: null,
     latest: null,
+    uploadIntervalSeconds: input.uploadIntervalSeconds ?? null,
   });
   if (!created) throw new ApiError('conflict', `device ${input.deviceId} exists already (a revoked id cannot be registered again; rotate its key to re-enable it)`);
   deps.log.info('device registered', { deviceId: input.deviceId });
   return { deviceId: input.deviceId, key };
 }
 
-export async function listDevices(deps: DeviceDeps): Promise<DeviceView[]> {
+export interface DevicesPage {
+  items: DeviceView[];
+  nextCursor?: string;
+}
+
+/** `GET /v1/devices`: ordered by deviceId, paginated like readings (contract v1.1). */
+export async function listDevices(deps: DeviceDeps, query: Readonly<Record<string, string | undefined>> = {}): Promise<DevicesPage> {
+  const limit = pageLimit(query);
+  const after = query.cursor !== undefined && query.cursor !== '' ? openCursor('devices', query.cursor, ['a']).a : undefined;
+  const page = await deps.devices.listPage(limit, after);
   const now = deps.clock.now();
-  return (await deps.devices.list()).map((d) => deviceView(d, deps.settings, now));
+  return {
+    items: page.items.map((d) => deviceView(d, deps.settings, now)),
+    ...(page.lastDeviceId !== undefined ? { nextCursor: sealCursor('devices', { a: page.lastDeviceId }) } : {}),
+  };
 }
 
 export async function getDevice(deps: DeviceDeps, deviceId: string): Promise<DeviceView> {

@@ -24,43 +24,84 @@ export interface DevicePatch {
   name?: string | null;
   location?: string | null;
   thresholds?: ThresholdsOverride | null;
+  uploadIntervalSeconds?: number | null;
+}
+
+/** What one accepted post changes on its device: written as one conditional update. */
+export interface PostWrite {
+  /** The new lastSeenAt (the caller keeps it moving forward). */
+  seenAt: string;
+  /** The new `latest`, when the post brought a newer reading. */
+  latest?: Reading;
+  /** The alert state the post was evaluated against (its version is the write's condition). */
+  previous: AlertState;
+  /** The alert state after the post (the same as `previous` when nothing changed). */
+  next: AlertState;
+  queued: readonly PendingNotification[];
+}
+
+export interface DevicePage {
+  items: DeviceSnapshot[];
+  /** deviceId of the last item, when more follow. */
+  lastDeviceId?: string;
 }
 
 export interface DeviceStore {
   /** `false` when the id exists already (revoked devices included). */
   create(record: DeviceRecord): Promise<boolean>;
   get(deviceId: string): Promise<DeviceSnapshot | undefined>;
+  /** Every device (the sweep; eventually consistent). */
   list(): Promise<DeviceSnapshot[]>;
+  /** One segment of a parallel scan (the sweep), page by page; eventually consistent. */
+  scanSegment(segment: number, totalSegments: number): AsyncIterable<DeviceSnapshot[]>;
+  /** One page in deviceId order, after `afterDeviceId`. */
+  listPage(limit: number, afterDeviceId?: string): Promise<DevicePage>;
   update(deviceId: string, patch: DevicePatch): Promise<DeviceSnapshot | undefined>;
   /** Replace the key hash and clear any revocation; undefined when the device is unknown. */
   setKeyHash(deviceId: string, keyHash: string): Promise<boolean>;
   /** Drop the key hash and mark revoked; false when unknown. */
   revoke(deviceId: string, at: string): Promise<boolean>;
-  /** lastSeenAt := seenAt; latest := candidate when its ts is newer than the stored one. */
-  recordContact(deviceId: string, seenAt: string, latestCandidate: Reading | undefined): Promise<void>;
+  /** One post's changes in one write, if the alert state is still at `post.previous.version`; false when another writer came first. */
+  recordPost(deviceId: string, post: PostWrite): Promise<boolean>;
 }
 
 export interface ReadingQuery {
-  /** Inclusive lower bound, as a time key prefix (a UTC timestamp). */
-  from: string;
-  /** Exclusive upper bound, as a time key prefix (a UTC timestamp). */
-  to: string;
+  /** Inclusive lower bound (UTC timestamp); absent: the first reading. */
+  from?: string;
+  /** Exclusive upper bound (UTC timestamp); absent: no bound. */
+  to?: string;
   limit: number;
-  /** Time key of the last item of the previous page. */
-  after?: string;
+  /** The `nextCursor` of the previous page of the same device and range (opaque, the adapter's own). */
+  cursor?: string;
 }
 
 export interface ReadingPage {
   items: StoredReading[];
-  /** Time key of the last item, when more items follow. */
-  lastTimeKey?: string;
+  /** Present when more items follow. */
+  nextCursor?: string;
+}
+
+/** What the store made of a batch: every reading lands in exactly one of the three lists. */
+export interface StoreBatchResult {
+  /** Stored by this call. */
+  stored: Reading[];
+  /** Stored before (by an earlier or concurrent call), as first stored: the first version stands. */
+  duplicates: StoredReading[];
+  /** Refused by the store for a reason retrying cannot fix (the rest of the batch is stored). */
+  refused: { reading: Reading; message: string }[];
 }
 
 export interface ReadingStore {
-  /** Conditional write on the reading's identity: `false` when it was stored already. */
-  put(deviceId: string, reading: Reading, receivedAt: string, expiresAtSeconds: number): Promise<boolean>;
-  get(deviceId: string, readingKey: string): Promise<StoredReading | undefined>;
+  /**
+   * Store a batch (no identity twice in it), idempotent per reading. Throws only
+   * when the store is unavailable; readings stored before the failure count as
+   * duplicates on the retry.
+   */
+  storeBatch(deviceId: string, readings: readonly Reading[], receivedAt: string, retentionDays: number): Promise<StoreBatchResult>;
+  /** One page, ascending by ts; an invalid or foreign cursor is `ApiError('invalid_cursor')`. */
   query(deviceId: string, query: ReadingQuery): Promise<ReadingPage>;
+  /** Every stored reading with from <= ts < to, ascending by ts, each once. */
+  readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading>;
 }
 
 export interface AdminTokenVerifier {
@@ -91,8 +132,9 @@ export interface AlertStateStore {
   /**
    * Write `next` if the stored version is still `expectedVersion`, adding the
    * `queued` outbox entries; false when another writer got there first.
+   * With `previous` (the state `next` was computed from) only what changed is written.
    */
-  commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[]): Promise<boolean>;
+  commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[], previous?: AlertState): Promise<boolean>;
   /** Take an outbox entry for delivery; false when it is gone or another process holds it. */
   claim(deviceId: string, seq: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
   /** Give an entry back after a failed delivery (counted in `attempts`). */

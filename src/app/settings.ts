@@ -22,15 +22,18 @@ export interface Settings {
   /** 0 turns reminders off. */
   reminderMinutes: number;
   /**
-   * How per-board values reach CloudWatch: `logs` (one structured log line a
-   * reading, read by Logs Insights widgets: cheap), `metrics` (one custom
-   * metric series per board and measurement: costly for large fleets), `off`.
+   * How per-board values reach CloudWatch beyond the one log line per post:
+   * `off` (default), `logs` (also one structured log line a reading, read by
+   * the Logs Insights widgets), `metrics` (one custom metric series per board
+   * and measurement: costly for large fleets).
    */
   deviceSeries: 'logs' | 'metrics' | 'off';
   /** Minutes after raisedAt before an unacknowledged critical alert is escalated (0 turns it off). */
   escalateAfterMinutes: number;
   /** The emergency number the notification texts tell people to call. */
   emergencyNumber: string;
+  /** Seconds between a board's posts while nothing is alarming (UPLOAD_INTERVAL_SECONDS). */
+  uploadIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -121,7 +124,7 @@ function emergencyNumberSetting(env: Env, problems: string[]): string {
 export function parseSettings(env: Env): Settings {
   const problems: string[] = [];
   const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
-  const deviceSeries = (env.DEVICE_SERIES?.trim() || 'logs').toLowerCase();
+  const deviceSeries = (env.DEVICE_SERIES?.trim() || 'off').toLowerCase();
   if (!['logs', 'metrics', 'off'].includes(deviceSeries)) problems.push(`DEVICE_SERIES must be logs, metrics or off (got ${JSON.stringify(env.DEVICE_SERIES)})`);
   if (language !== 'en' && language !== 'fr') problems.push(`NOTIFICATION_LANGUAGE must be en or fr (got ${JSON.stringify(env.NOTIFICATION_LANGUAGE)})`);
   const settings: Settings = {
@@ -133,6 +136,7 @@ export function parseSettings(env: Env): Settings {
     deviceSeries: deviceSeries as Settings['deviceSeries'],
     escalateAfterMinutes: minutesSetting(env, 'ESCALATE_AFTER_MINUTES', 10, 7 * 24 * 60, problems),
     emergencyNumber: emergencyNumberSetting(env, problems),
+    uploadIntervalSeconds: intSetting(env, 'UPLOAD_INTERVAL_SECONDS', 300, 10, 3600, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

@@ -28,6 +28,7 @@ export const StoredReadingSchema = v.strictObject({
   humidity: v.optional(v.number()),
   smoke: v.optional(v.number()),
   flame: v.optional(v.boolean()),
+  faults: v.optional(v.pipe(v.array(v.string()), v.description('Trouble signals the reading carried (absent when none)'))),
   receivedAt: Utc,
 });
 
@@ -44,9 +45,28 @@ export const DeviceViewSchema = v.strictObject({
   activeAlerts: v.pipe(v.number(), v.integer(), v.minValue(0)),
   thresholds: v.pipe(ThresholdsOverrideSchema, v.description("The device's own overrides; the deployment's values apply to the rest")),
   revoked: v.boolean(),
+  uploadIntervalSeconds: v.pipe(v.nullable(v.number()), v.description("The device's own upload interval in seconds; null: the deployment's (UPLOAD_INTERVAL_SECONDS)")),
 });
 
-export const DeviceListSchema = v.strictObject({ items: v.array(DeviceViewSchema) });
+export const DeviceListSchema = v.strictObject({
+  items: v.array(DeviceViewSchema),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Absent on the last page'))),
+});
+
+const level = v.number();
+/** Thresholds as merged (every field present); the deployment's offline delay may be shorter than a device override's minimum. */
+const EffectiveThresholdsSchema = v.strictObject({
+  co2: v.strictObject({ warning: level, critical: level, clear: level }),
+  heat: v.strictObject({ critical: level, risePerMinute: level, clear: level }),
+  smoke: v.strictObject({ critical: level, clear: level }),
+  offlineAfterSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+/** Contract v1.1, "The ingest answer tells the board how to behave". */
+export const PolicySchema = v.strictObject({
+  thresholds: v.pipe(EffectiveThresholdsSchema, v.description('The merged thresholds this device is judged by')),
+  uploadIntervalSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds between posts while nothing is alarming')),
+});
 
 export const IssuedKeySchema = v.strictObject({
   deviceId: DeviceIdSchema,
@@ -62,6 +82,7 @@ export const IngestResultSchema = v.strictObject({
       errors: v.array(v.strictObject({ path: v.string(), message: v.string() })),
     }),
   ),
+  policy: PolicySchema,
 });
 
 export const ReadingsPageSchema = v.strictObject({

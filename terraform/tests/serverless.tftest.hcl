@@ -103,7 +103,7 @@ run "serverless_defaults" {
       Notify               = ["sns:Publish"]
       OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
       ReadRecentReadings   = ["dynamodb:Query"]
-      StoreReadings        = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      StoreReadings        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
     error_message = "ingest policy actions: ${module.api.policies.ingest}"
@@ -126,7 +126,7 @@ run "serverless_defaults" {
     condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
       AlertItems        = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DecryptAdminToken = ["kms:Decrypt"]
-      Devices           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
       ListAlerts        = ["dynamodb:Query"]
       OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
       ReadAdminToken    = ["ssm:GetParameter"]

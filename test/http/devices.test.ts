@@ -131,8 +131,28 @@ describe('device management', () => {
     v.parse(DeviceListSchema, answer.body);
     const one = answer.body.items.find((d: { deviceId: string }) => d.deviceId === 'list-1');
     expect(Object.keys(one).sort()).toEqual(
-      ['activeAlerts', 'createdAt', 'deviceId', 'lastSeenAt', 'latest', 'location', 'name', 'revoked', 'status', 'thresholds'].sort(),
+      ['activeAlerts', 'createdAt', 'deviceId', 'lastSeenAt', 'latest', 'location', 'name', 'revoked', 'status', 'thresholds', 'uploadIntervalSeconds'].sort(),
     );
+  });
+
+  it('pages the device list in deviceId order and refuses a cursor it did not give', async () => {
+    for (const id of ['pg-c', 'pg-a', 'pg-b']) await t.api.registerDevice(id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.api.request('GET', `/v1/devices?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items).toHaveLength(1);
+      seen.push(page.body.items[0].deviceId);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(seen.filter((id) => id.startsWith('pg-'))).toEqual(['pg-a', 'pg-b', 'pg-c']);
+    const forged = Buffer.from(JSON.stringify({ v: 2, a: 'pg-a', h: 'x' })).toString('base64url');
+    const refused = await t.api.request('GET', `/v1/devices?cursor=${forged}`);
+    expect(refused.status).toBe(400);
+    expect(errorCode(refused.body)).toBe('invalid_cursor');
+    expect((await t.api.request('GET', '/v1/devices?limit=1001')).status).toBe(400);
   });
 
   it('answers 404 for an unknown device and 400 for a malformed id in the path', async () => {

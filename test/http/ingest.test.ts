@@ -23,7 +23,7 @@ describe('POST /v1/readings', () => {
       { id: 'offset', ts: offsetTs, temperature: 21 },
     ]);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, errors: [{ path: 'co2', message: 'must be <= 100000' }] }] });
+    expect(answer.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: [{ index: 1, errors: [{ path: 'co2', message: 'must be <= 100000' }] }] });
     v.parse(IngestResultSchema, answer.body);
     const stored = await t.api.allReadings('ing-1');
     for (const r of stored) v.parse(StoredReadingSchema, r);
@@ -65,11 +65,26 @@ describe('POST /v1/readings', () => {
       { id: 'x', ts, co2: 500 },
     ]);
     expect(answer.body).toMatchObject({ accepted: 1, duplicates: 1 });
-    const again = await t.api.post('ing-dup', key, [{ id: 'x', ts: isoNow(), co2: 9999 }]);
-    expect(again.body).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    // Resent (same id and ts) with another payload. An id is unique within its reading's 5-minute bucket (docs/storage.md).
+    const again = await t.api.post('ing-dup', key, [{ id: 'x', ts, co2: 9999 }]);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
     const stored = await t.api.allReadings('ing-dup');
     expect(stored).toHaveLength(1);
     expect(stored[0]?.co2).toBe(500);
+  });
+
+  it('answers with the policy: merged thresholds and the upload interval (per device, capped at half the offline limit, null clears)', async () => {
+    const key = await t.api.registerDevice('ing-policy', { thresholds: { co2: { warning: 1200 }, offlineAfterSeconds: 120 }, uploadIntervalSeconds: 90 });
+    const first = await t.api.post('ing-policy', key, [{ ts: isoNow(), co2: 500 }]);
+    expect(first.body.policy.uploadIntervalSeconds).toBe(60);
+    expect(first.body.policy.thresholds.co2).toEqual({ warning: 1200, critical: 5000, clear: 900 });
+    expect(first.body.policy.thresholds.offlineAfterSeconds).toBe(120);
+    expect((await t.api.request('PATCH', '/v1/devices/ing-policy', { body: { uploadIntervalSeconds: 30, thresholds: null } })).body.uploadIntervalSeconds).toBe(30);
+    expect((await t.api.post('ing-policy', key, [{ ts: isoNow(), co2: 501 }])).body.policy).toMatchObject({ uploadIntervalSeconds: 30, thresholds: { offlineAfterSeconds: 600 } });
+    expect((await t.api.request('PATCH', '/v1/devices/ing-policy', { body: { uploadIntervalSeconds: null } })).body.uploadIntervalSeconds).toBeNull();
+    expect((await t.api.post('ing-policy', key, [{ ts: isoNow(), co2: 502 }])).body.policy.uploadIntervalSeconds).toBe(300);
+    const bad = await t.api.request('PATCH', '/v1/devices/ing-policy', { body: { uploadIntervalSeconds: 5 } });
+    expect(bad.status).toBe(400);
   });
 
   it('keeps latest at the newest ts when a backlog with older timestamps arrives later; lastSeenAt is the server time', async () => {

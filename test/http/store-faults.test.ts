@@ -9,16 +9,17 @@ import { isoNow, startTestStack, type TestStack } from '../helpers/local-stack.j
  * nothing is stored twice, and the alert raised by the batch is notified once.
  */
 let t: TestStack;
-let failPutsAfter = Infinity;
-let puts = 0;
+let failAfter = Infinity;
 
 beforeAll(async () => {
   t = await startTestStack({ SWEEP_INTERVAL_SECONDS: '3600' });
   const store = t.stack.deps.readings;
-  const put = store.put.bind(store);
-  store.put = async (deviceId: string, reading: Reading, receivedAt: string, expiresAt: number) => {
-    if (++puts > failPutsAfter) throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'ProvisionedThroughputExceededException' });
-    return put(deviceId, reading, receivedAt, expiresAt);
+  const storeBatch = store.storeBatch.bind(store);
+  // The store takes the first `failAfter` readings of a batch, then fails as an overloaded table does.
+  store.storeBatch = async (deviceId: string, readings: readonly Reading[], receivedAt: string, retentionDays: number) => {
+    if (readings.length <= failAfter) return storeBatch(deviceId, readings, receivedAt, retentionDays);
+    await storeBatch(deviceId, readings.slice(0, failAfter), receivedAt, retentionDays);
+    throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'ProvisionedThroughputExceededException' });
   };
 });
 afterAll(async () => t?.stop());
@@ -27,8 +28,7 @@ describe('a store that fails mid-batch', () => {
   it('answers 503 and loses nothing on the retry', async () => {
     const key = await t.api.registerDevice('fault-1');
     const batch = Array.from({ length: 40 }, (_, i) => ({ id: `f${i}`, ts: isoNow(-(40 - i) * 1000), co2: i === 39 ? 1500 : 500 }));
-    puts = 0;
-    failPutsAfter = 10;
+    failAfter = 10;
     const failed = await t.api.post('fault-1', key, batch);
     expect(failed.status).toBe(503);
     expect(failed.body.error.code).toBe('unavailable');
@@ -36,7 +36,7 @@ describe('a store that fails mid-batch', () => {
     const partial = await t.api.allReadings('fault-1');
     expect(partial.length).toBeGreaterThanOrEqual(10);
     expect(partial.length).toBeLessThan(40);
-    failPutsAfter = Infinity;
+    failAfter = Infinity;
     const retried = await t.api.post('fault-1', key, batch);
     expect(retried.status).toBe(200);
     expect(retried.body.accepted + retried.body.duplicates).toBe(40);

@@ -38,7 +38,7 @@ describe('authentication', () => {
   const key = newDeviceKey('dev-1');
   const snapshot: DeviceSnapshot = {
     deviceId: 'dev-1', name: null, location: null, thresholds: {}, createdAt: '', keyHash: hashSecret(key),
-    revokedAt: null, lastSeenAt: null, latest: null, activeAlerts: 0, alertState: emptyAlertState(),
+    revokedAt: null, lastSeenAt: null, latest: null, uploadIntervalSeconds: null, activeAlerts: 0, alertState: emptyAlertState(),
   };
   const devices = { get: async (id: string) => (id === 'dev-1' ? snapshot : undefined) } as unknown as DeviceStore;
   const admin = { verify: async (t: string) => t === 'the-admin-token-123' };

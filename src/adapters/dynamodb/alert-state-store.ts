@@ -1,28 +1,18 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { emptyAlertState, type AlertState, type PendingNotification } from '../../domain/alerts/types.js';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertState, PendingNotification } from '../../domain/alerts/types.js';
 import type { AlertStateStore } from '../../app/ports.js';
 import { isConditionalCheckFailed } from './client.js';
+import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, newUpdate, updateExpression } from './device-item.js';
 
-/** Sort key of a device's alert-state item in the devices table. */
-export const ALERT_STATE_SK = 'alerts';
-
-export function alertStateFromItem(item: Record<string, unknown> | undefined): AlertState {
-  if (!item) return emptyAlertState();
-  return {
-    version: Number(item.version ?? 0),
-    evaluatedTs: (item.evaluatedTs as string | null | undefined) ?? null,
-    active: (item.active as AlertState['active'] | undefined) ?? {},
-    heatHistory: ((item.heatHistory as [number, number][] | undefined) ?? []).map(([a, b]) => [Number(a), Number(b)] as [number, number]),
-    pending: (item.pending as AlertState['pending'] | undefined) ?? {},
-    nextSeq: Number(item.nextSeq ?? 0),
-  };
-}
+export { alertStateFromItem } from './device-item.js';
+/** The alert state lives in the device's own item (device-item.ts). */
+export const ALERT_STATE_SK = DEVICE_SK;
 
 /**
- * One item per device holding every kind's active alert, the evaluation
- * cursor, the heat history and the outbox, so that a transition and its
- * notification are committed by one conditional write (no transactions).
- * Outbox claims and removals touch only their own entry, never the version.
+ * A device's alert state, inside its device item: every change is a
+ * conditional write on the item's version, so a transition and its
+ * notification are committed by one write (no transactions). Outbox claims
+ * and removals touch only their own entry, never the version.
  */
 export class DynamoAlertStateStore implements AlertStateStore {
   constructor(
@@ -31,54 +21,31 @@ export class DynamoAlertStateStore implements AlertStateStore {
   ) {}
 
   async read(deviceId: string): Promise<AlertState> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { deviceId, sk: ALERT_STATE_SK }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { deviceId, sk: ALERT_STATE_SK },
+        ConsistentRead: true,
+        ProjectionExpression: '#v, #et, #hh, #as, #pending',
+        ExpressionAttributeNames: { '#v': 'v', '#et': 'et', '#hh': 'hh', '#as': 'as', '#pending': 'pending' },
+      }),
+    );
     return alertStateFromItem(out.Item);
   }
 
-  async commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[]): Promise<boolean> {
+  async commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[], previous?: AlertState): Promise<boolean> {
+    const parts = newUpdate();
+    addAlertStateWrite(parts, expectedVersion + 1, previous, next, queued);
+    parts.values[':expected'] = expectedVersion;
     try {
-      if (expectedVersion === 0) {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              deviceId,
-              sk: ALERT_STATE_SK,
-              version: 1,
-              evaluatedTs: next.evaluatedTs,
-              active: next.active,
-              heatHistory: next.heatHistory,
-              pending: Object.fromEntries(queued.map((p) => [p.seq, p])),
-              nextSeq: next.nextSeq,
-            },
-            ConditionExpression: 'attribute_not_exists(deviceId)',
-          }),
-        );
-        return true;
-      }
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':expected': expectedVersion,
-        ':version': expectedVersion + 1,
-        ':evaluatedTs': next.evaluatedTs,
-        ':active': next.active,
-        ':heatHistory': next.heatHistory,
-        ':nextSeq': next.nextSeq,
-      };
-      const sets = ['version = :version', 'evaluatedTs = :evaluatedTs', 'active = :active', 'heatHistory = :heatHistory', 'nextSeq = :nextSeq'];
-      queued.forEach((entry, i) => {
-        names[`#p${i}`] = entry.seq;
-        values[`:p${i}`] = entry;
-        sets.push(`pending.#p${i} = :p${i}`);
-      });
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { deviceId, sk: ALERT_STATE_SK },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'version = :expected',
-          ...(queued.length > 0 ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
+          UpdateExpression: updateExpression(parts),
+          ConditionExpression: '#v = :expected',
+          ExpressionAttributeNames: parts.names,
+          ExpressionAttributeValues: parts.values,
         }),
       );
       return true;

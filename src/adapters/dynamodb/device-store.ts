@@ -1,17 +1,20 @@
-import { PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeviceRecord } from '../../domain/device.js';
 import type { Reading } from '../../domain/reading.js';
 import type { ThresholdsOverride } from '../../domain/thresholds.js';
-import type { DevicePatch, DeviceSnapshot, DeviceStore } from '../../app/ports.js';
-import { ALERT_STATE_SK, alertStateFromItem } from './alert-state-store.js';
+import type { DevicePage, DevicePatch, DeviceSnapshot, DeviceStore, PostWrite } from '../../app/ports.js';
 import { isConditionalCheckFailed } from './client.js';
+import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, initialAlertAttributes, newUpdate, updateExpression } from './device-item.js';
 
-/** Sort key of the device record; its alert state sits beside it (ALERT_STATE_SK). */
-export const DEVICE_SK = 'device';
+export { DEVICE_SK } from './device-item.js';
+
+/** Partition of the directory: one key-only item per device, sorted by id (`#` is never in a device id). */
+export const DIRECTORY_ID = '#directory';
 
 type Item = Record<string, unknown>;
 
-function toRecord(item: Item): DeviceRecord {
+function snapshot(item: Item): DeviceSnapshot {
+  const alertState = alertStateFromItem(item);
   return {
     deviceId: item.deviceId as string,
     name: (item.name as string | undefined) ?? null,
@@ -22,17 +25,19 @@ function toRecord(item: Item): DeviceRecord {
     revokedAt: (item.revokedAt as string | undefined) ?? null,
     lastSeenAt: (item.lastSeenAt as string | undefined) ?? null,
     latest: (item.latest as Reading | undefined) ?? null,
+    uploadIntervalSeconds: (item.uploadIntervalSeconds as number | undefined) ?? null,
+    activeAlerts: Object.keys(alertState.active).length,
+    alertState,
   };
 }
 
-/** Group a device's items (record + alert state) into a snapshot. */
-function snapshot(items: Item[]): DeviceSnapshot | undefined {
-  const record = items.find((i) => i.sk === DEVICE_SK);
-  if (!record) return undefined;
-  const alertState = alertStateFromItem(items.find((i) => i.sk === ALERT_STATE_SK));
-  return { ...toRecord(record), activeAlerts: Object.keys(alertState.active).length, alertState };
-}
+const PATCHABLE = ['name', 'location', 'thresholds', 'uploadIntervalSeconds'] as const;
 
+/**
+ * One item per device: record, `latest`, `lastSeenAt` and the alert state
+ * with its outbox (device-item.ts), so that a post is one conditional
+ * UpdateItem. The directory partition lists devices in id order.
+ */
 export class DynamoDeviceStore implements DeviceStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -40,8 +45,10 @@ export class DynamoDeviceStore implements DeviceStore {
   ) {}
 
   async create(record: DeviceRecord): Promise<boolean> {
-    const item: Item = { ...record, sk: DEVICE_SK };
+    const item: Item = { ...record, sk: DEVICE_SK, ...initialAlertAttributes() };
     for (const key of Object.keys(item)) if (item[key] === null) delete item[key];
+    // Directory entry first: a crash in between leaves an entry without a device, which listing skips.
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { deviceId: DIRECTORY_ID, sk: record.deviceId } }));
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(deviceId)' }));
       return true;
@@ -52,71 +59,103 @@ export class DynamoDeviceStore implements DeviceStore {
   }
 
   async get(deviceId: string): Promise<DeviceSnapshot | undefined> {
-    const items: Item[] = [];
+    if (deviceId === DIRECTORY_ID) return undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { deviceId, sk: DEVICE_SK }, ConsistentRead: true }));
+    return out.Item ? snapshot(out.Item) : undefined;
+  }
+
+  async list(): Promise<DeviceSnapshot[]> {
+    const devices: DeviceSnapshot[] = [];
     let start: Item | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :device',
+          ExpressionAttributeValues: { ':device': DEVICE_SK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of (out.Items ?? []) as Item[]) if (item.deviceId !== DIRECTORY_ID) devices.push(snapshot(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+  }
+
+  async *scanSegment(segment: number, totalSegments: number): AsyncIterable<DeviceSnapshot[]> {
+    let start: Item | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          FilterExpression: 'sk = :device',
+          ExpressionAttributeValues: { ':device': DEVICE_SK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield ((out.Items ?? []) as Item[]).filter((i) => i.deviceId !== DIRECTORY_ID).map(snapshot);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async listPage(limit: number, afterDeviceId?: string): Promise<DevicePage> {
+    const ids: string[] = [];
+    let start: Item | undefined = afterDeviceId !== undefined ? { deviceId: DIRECTORY_ID, sk: afterDeviceId } : undefined;
+    // One more than the page, so that the last page carries no cursor.
     do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'deviceId = :d',
-          ExpressionAttributeValues: { ':d': deviceId },
+          ExpressionAttributeValues: { ':d': DIRECTORY_ID },
           ConsistentRead: true,
+          Limit: limit + 1 - ids.length,
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((out.Items ?? []) as Item[]));
+      for (const item of (out.Items ?? []) as Item[]) ids.push(item.sk as string);
       start = out.LastEvaluatedKey;
-    } while (start);
-    return snapshot(items);
-  }
-
-  async list(): Promise<DeviceSnapshot[]> {
-    const byDevice = new Map<string, Item[]>();
-    let start: Item | undefined;
-    do {
-      const out = await this.db.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-      for (const item of (out.Items ?? []) as Item[]) {
-        const id = item.deviceId as string;
-        const group = byDevice.get(id) ?? [];
-        group.push(item);
-        byDevice.set(id, group);
+    } while (start && ids.length < limit + 1);
+    const pageIds = ids.slice(0, limit);
+    const found = new Map<string, DeviceSnapshot>();
+    for (let i = 0; i < pageIds.length; i += 100) {
+      let keys: Item[] | undefined = pageIds.slice(i, i + 100).map((deviceId) => ({ deviceId, sk: DEVICE_SK }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of (out.Responses?.[this.tableName] ?? []) as Item[]) found.set(item.deviceId as string, snapshot(item));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    const devices: DeviceSnapshot[] = [];
-    for (const items of byDevice.values()) {
-      const device = snapshot(items);
-      if (device) devices.push(device);
     }
-    return devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    const items = pageIds.flatMap((id) => found.get(id) ?? []);
+    const last = pageIds[pageIds.length - 1];
+    return { items, ...(ids.length > limit && last !== undefined ? { lastDeviceId: last } : {}) };
   }
 
   async update(deviceId: string, patch: DevicePatch): Promise<DeviceSnapshot | undefined> {
-    const set: string[] = [];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const field of ['name', 'location', 'thresholds'] as const) {
+    const parts = newUpdate();
+    for (const field of PATCHABLE) {
       if (!(field in patch)) continue;
       const value = patch[field];
-      names[`#${field}`] = field;
-      if (value === null || value === undefined) remove.push(`#${field}`);
+      parts.names[`#${field}`] = field;
+      if (value === null || value === undefined) parts.removes.push(`#${field}`);
       else {
-        set.push(`#${field} = :${field}`);
-        values[`:${field}`] = value;
+        parts.sets.push(`#${field} = :${field}`);
+        parts.values[`:${field}`] = value;
       }
     }
-    if (set.length + remove.length > 0) {
-      const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
+    if (parts.sets.length + parts.removes.length > 0) {
       try {
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { deviceId, sk: DEVICE_SK },
-            UpdateExpression: expression,
+            UpdateExpression: updateExpression(parts),
             ConditionExpression: 'attribute_exists(deviceId)',
-            ExpressionAttributeNames: names,
-            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+            ExpressionAttributeNames: parts.names,
+            ...(Object.keys(parts.values).length ? { ExpressionAttributeValues: parts.values } : {}),
           }),
         );
       } catch (error) {
@@ -135,33 +174,46 @@ export class DynamoDeviceStore implements DeviceStore {
     return this.conditionalUpdate(deviceId, 'SET revokedAt = if_not_exists(revokedAt, :at) REMOVE keyHash', { ':at': at });
   }
 
-  async recordContact(deviceId: string, seenAt: string, latestCandidate: Reading | undefined): Promise<void> {
-    const writes: Promise<unknown>[] = [
-      // Only ever moves forward, so concurrent posts cannot set an older time last.
-      this.conditionalUpdate(deviceId, 'SET lastSeenAt = :now', { ':now': seenAt }, 'attribute_not_exists(lastSeenAt) OR lastSeenAt < :now'),
-    ];
-    if (latestCandidate) {
-      writes.push(
-        this.conditionalUpdate(
-          deviceId,
-          'SET latest = :r, latestTs = :ts',
-          { ':r': latestCandidate, ':ts': latestCandidate.ts },
-          'attribute_not_exists(latestTs) OR latestTs < :ts',
-        ),
-      );
+  async recordPost(deviceId: string, post: PostWrite): Promise<boolean> {
+    const parts = newUpdate();
+    addAlertStateWrite(parts, post.previous.version + 1, post.previous, post.next, post.queued);
+    parts.names['#seen'] = 'lastSeenAt';
+    parts.values[':seen'] = post.seenAt;
+    parts.sets.push('#seen = :seen');
+    if (post.latest) {
+      parts.names['#latest'] = 'latest';
+      parts.values[':latest'] = post.latest;
+      parts.sets.push('#latest = :latest');
     }
-    await Promise.all(writes);
+    parts.values[':expected'] = post.previous.version;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { deviceId, sk: DEVICE_SK },
+          UpdateExpression: updateExpression(parts),
+          // The version guards lastSeenAt and latest too: both were computed from the state read at that version.
+          ConditionExpression: '#v = :expected',
+          ExpressionAttributeNames: parts.names,
+          ExpressionAttributeValues: parts.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
-  /** An update of an existing device record; false when the device or the extra condition does not hold. */
-  private async conditionalUpdate(deviceId: string, expression: string, values: Record<string, unknown>, extraCondition?: string): Promise<boolean> {
+  /** An update of an existing device record; false when the device does not exist. */
+  private async conditionalUpdate(deviceId: string, expression: string, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { deviceId, sk: DEVICE_SK },
           UpdateExpression: expression,
-          ConditionExpression: extraCondition ? `attribute_exists(deviceId) AND (${extraCondition})` : 'attribute_exists(deviceId)',
+          ConditionExpression: 'attribute_exists(deviceId)',
           ExpressionAttributeValues: values,
         }),
       );

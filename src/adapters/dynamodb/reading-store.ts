@@ -1,75 +1,267 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEASUREMENT_FIELDS, readingKey, timeKey, type Reading } from '../../domain/reading.js';
-import type { ReadingPage, ReadingQuery, ReadingStore, StoredReading } from '../../app/ports.js';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Reading } from '../../domain/reading.js';
+import type { ReadingPage, ReadingQuery, ReadingStore, StoreBatchResult, StoredReading } from '../../app/ports.js';
+import { forEachLimited } from '../../app/concurrency.js';
+import { invalidCursor, openCursor, sealCursor } from '../../app/cursor.js';
 import { isConditionalCheckFailed } from './client.js';
+import {
+  BUCKET_MS,
+  bucketKey,
+  bucketStartMs,
+  decodeReading,
+  decodeTimed,
+  encodeReading,
+  isReadingAttribute,
+  parseBucketKey,
+  readingAttribute,
+  compareStored,
+} from './reading-codec.js';
 
 type Item = Record<string, unknown>;
 
-/** Exactly the fields the reading was sent with, plus receivedAt (key order as a person reads it). */
-function toStored(item: Item): StoredReading {
-  const reading: Record<string, unknown> = typeof item.id === 'string' ? { id: item.id, ts: item.ts } : { ts: item.ts };
-  for (const field of MEASUREMENT_FIELDS) if (item[field] !== undefined) reading[field] = item[field];
-  if (Array.isArray(item.faults) && item.faults.length > 0) reading.faults = item.faults;
-  reading.receivedAt = item.receivedAt;
-  return reading as unknown as StoredReading;
+/** Estimated bytes a sub-bucket may hold before the next one opens: DynamoDB's item limit is 400 KB. */
+export const SUB_BUCKET_LIMIT_BYTES = 350_000;
+/** An UpdateExpression may be 4 KB long: updates are split to stay below this. */
+const MAX_EXPRESSION_CHARS = 3_900;
+/** Bytes of readings per UpdateItem (well below the item limit, so a chunk always fits an empty sub-bucket). */
+const MAX_CHUNK_BYTES = 64_000;
+/** Buckets written in parallel per batch. */
+const BUCKET_CONCURRENCY = 8;
+const MAX_TIME_MS = 8_640_000_000_000_000;
+
+interface Entry {
+  reading: Reading;
+  name: string;
+  value: string;
+  bytes: number;
 }
 
-/** Readings keyed by identity (the conditional put is the idempotency check), listed in time order through the byTime LSI. */
+/**
+ * An error the store answers for this input, that retrying cannot fix
+ * (anything else, timeouts and throttling included, means "unavailable").
+ * Only DynamoDB's own validation refusal qualifies: guessing wider could
+ * turn an outage into dropped readings.
+ */
+function isPermanentRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException';
+}
+
+/** Split a bucket's readings so that each UpdateItem respects the expression and size limits. */
+function chunks(entries: readonly Entry[]): Entry[][] {
+  const out: Entry[][] = [];
+  let current: Entry[] = [];
+  let chars = 0;
+  let bytes = 0;
+  for (const entry of entries) {
+    const clause = `#${current.length} = if_not_exists(#${current.length}, :${current.length}), `.length;
+    if (current.length > 0 && (chars + clause > MAX_EXPRESSION_CHARS - 60 || bytes + entry.bytes > MAX_CHUNK_BYTES)) {
+      out.push(current);
+      current = [];
+      chars = 0;
+      bytes = 0;
+    }
+    current.push(entry);
+    chars += `#${current.length} = if_not_exists(#${current.length}, :${current.length}), `.length;
+    bytes += entry.bytes;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/**
+ * Readings packed per device and time bucket (docs/storage.md): one item per
+ * (device, 5-minute bucket phase-shifted per device, sub-bucket), one
+ * attribute per reading named by its identity. A batch is one UpdateItem per
+ * touched bucket, `SET #r = if_not_exists(#r, :v)` for each reading with
+ * `ReturnValues: UPDATED_OLD`: idempotent per reading, and the duplicates come
+ * back, as first stored, from the same call.
+ */
 export class DynamoReadingStore implements ReadingStore {
+  private readonly subBucketLimit: number;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    /** `subBucketLimitBytes`: lower only in tests, to make sub-buckets with few readings. */
+    options: { subBucketLimitBytes?: number } = {},
+  ) {
+    this.subBucketLimit = options.subBucketLimitBytes ?? SUB_BUCKET_LIMIT_BYTES;
+  }
 
-  async put(deviceId: string, reading: Reading, receivedAt: string, expiresAtSeconds: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...reading, deviceId, readingKey: readingKey(reading), timeKey: timeKey(reading), receivedAt, expiresAt: expiresAtSeconds },
-          ConditionExpression: 'attribute_not_exists(readingKey)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+  async storeBatch(deviceId: string, readings: readonly Reading[], receivedAt: string, retentionDays: number): Promise<StoreBatchResult> {
+    const receivedMs = Date.parse(receivedAt);
+    const buckets = new Map<number, Entry[]>();
+    for (const reading of readings) {
+      const start = bucketStartMs(deviceId, Date.parse(reading.ts));
+      const name = readingAttribute(reading);
+      const value = encodeReading(reading, start, receivedMs);
+      const entries = buckets.get(start) ?? [];
+      entries.push({ reading, name, value, bytes: Buffer.byteLength(name) + Buffer.byteLength(value) });
+      buckets.set(start, entries);
+    }
+    const result: StoreBatchResult = { stored: [], duplicates: [], refused: [] };
+    const work = [...buckets].flatMap(([start, entries]) => chunks(entries).map((chunk) => ({ start, chunk })));
+    await forEachLimited(work, BUCKET_CONCURRENCY, async ({ start, chunk }) => {
+      const expiresAt = Math.floor((start + BUCKET_MS) / 1000) + retentionDays * 86_400;
+      await this.writeChunk(deviceId, start, 0, chunk, expiresAt, result);
+    });
+    return result;
+  }
+
+  /** Write `entries` into bucket `start` from sub-bucket `sub` on, rolling over to the next sub-bucket when one is full. */
+  private async writeChunk(deviceId: string, start: number, firstSub: number, entries: Entry[], expiresAt: number, result: StoreBatchResult): Promise<void> {
+    let pending = entries;
+    for (let sub = firstSub; pending.length > 0; sub++) {
+      const key = { deviceId, bucket: bucketKey(start, sub) };
+      const names: Record<string, string> = { '#x': 'expiresAt', '#z': 'sizeEstimate' };
+      const values: Record<string, unknown> = { ':x': expiresAt };
+      const sets: string[] = [];
+      let bytes = 0;
+      pending.forEach((entry, i) => {
+        names[`#${i}`] = entry.name;
+        values[`:${i}`] = entry.value;
+        sets.push(`#${i} = if_not_exists(#${i}, :${i})`);
+        bytes += entry.bytes;
+      });
+      values[':z'] = bytes;
+      values[':max'] = this.subBucketLimit - bytes;
+      try {
+        const out = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            // The estimate only grows (duplicates count too), so a full sub-bucket stays full.
+            UpdateExpression: `SET ${sets.join(', ')}, #x = :x ADD #z :z`,
+            ConditionExpression: 'attribute_not_exists(#z) OR #z <= :max',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        const old = (out.Attributes ?? {}) as Item;
+        for (const entry of pending) {
+          const first = old[entry.name];
+          if (typeof first === 'string') result.duplicates.push(decodeReading(entry.name, first, start));
+          else result.stored.push(entry.reading);
+        }
+        return;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) {
+          // Full: it takes no more writes, so what it holds now is final. Those readings are duplicates; the rest go on.
+          const found = await this.readAttributes(key, pending.map((e) => e.name));
+          for (const entry of pending) {
+            const first = found[entry.name];
+            if (typeof first === 'string') result.duplicates.push(decodeReading(entry.name, first, start));
+          }
+          pending = pending.filter((e) => typeof found[e.name] !== 'string');
+          continue;
+        }
+        if (isPermanentRefusal(error)) {
+          if (pending.length === 1) {
+            const only = pending[0] as Entry;
+            result.refused.push({ reading: only.reading, message: `the store refused this reading: ${(error as Error).message}` });
+            return;
+          }
+          // Find the reading(s) the store refuses by halving; the others are stored.
+          const half = Math.ceil(pending.length / 2);
+          await this.writeChunk(deviceId, start, sub, pending.slice(0, half), expiresAt, result);
+          await this.writeChunk(deviceId, start, sub, pending.slice(half), expiresAt, result);
+          return;
+        }
+        throw error;
+      }
     }
   }
 
-  async get(deviceId: string, key: string): Promise<StoredReading | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { deviceId, readingKey: key }, ConsistentRead: true }));
-    return out.Item ? toStored(out.Item) : undefined;
+  private async readAttributes(key: Item, attributeNames: readonly string[]): Promise<Item> {
+    const names = Object.fromEntries(attributeNames.map((n, i) => [`#${i}`, n]));
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ProjectionExpression: Object.keys(names).join(', '),
+        ExpressionAttributeNames: names,
+      }),
+    );
+    return (out.Item ?? {}) as Item;
   }
 
   async query(deviceId: string, query: ReadingQuery): Promise<ReadingPage> {
-    // Ask for one item more than the page so that the last page carries no cursor.
+    const fromMs = query.from !== undefined ? Date.parse(query.from) : 0;
+    const toMs = query.to !== undefined ? Date.parse(query.to) : MAX_TIME_MS;
+    const scope = `readings|${deviceId}|${query.from ?? ''}|${query.to ?? ''}`;
+    let after: { tsMs: number; name: string } | undefined;
+    if (query.cursor !== undefined) {
+      const position = openCursor(scope, query.cursor, ['p', 'k']);
+      const tsMs = Date.parse(position.p as string);
+      if (!(Number.isFinite(tsMs) && tsMs >= fromMs && tsMs < toMs && isReadingAttribute(position.k as string))) throw invalidCursor();
+      after = { tsMs, name: position.k as string };
+    }
     const wanted = query.limit + 1;
-    const items: Item[] = [];
-    let start: Item | undefined = query.after
-      ? { deviceId, timeKey: query.after, readingKey: query.after.slice(query.after.indexOf('#') + 1) }
-      : undefined;
-    do {
+    const found: { tsMs: number; name: string; reading: StoredReading }[] = [];
+    let group: { start: number; items: Item[] } | undefined;
+    const flush = () => {
+      if (!group) return;
+      const inBucket: typeof found = [];
+      for (const item of group.items) {
+        for (const [name, value] of Object.entries(item)) {
+          if (!isReadingAttribute(name) || typeof value !== 'string') continue;
+          const { reading, tsMs } = decodeTimed(name, value, group.start);
+          if (tsMs < fromMs || tsMs >= toMs) continue;
+          if (after && compareStored({ tsMs, name }, after) <= 0) continue;
+          inBucket.push({ tsMs, name, reading });
+        }
+      }
+      // Sub-buckets of one bucket hold readings in arrival order: sort the bucket as a whole.
+      inBucket.sort(compareStored);
+      found.push(...inBucket);
+      group = undefined;
+    };
+    const lo = `${bucketKey(bucketStartMs(deviceId, after ? after.tsMs : fromMs), 0)}`;
+    const hi = `${bucketKey(bucketStartMs(deviceId, toMs - 1), 999)}`;
+    // Buckets hold ~30 readings in normal use: ask for about enough of them, more as needed.
+    const perCall = Math.max(2, Math.min(200, Math.ceil(wanted / 20) + 1));
+    let start: Item | undefined;
+    scan: do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: 'byTime',
-          KeyConditionExpression: 'deviceId = :d AND timeKey BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':d': deviceId, ':from': query.from, ':to': query.to },
+          KeyConditionExpression: 'deviceId = :d AND #b BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: { '#b': 'bucket' },
+          ExpressionAttributeValues: { ':d': deviceId, ':lo': lo, ':hi': hi },
           ConsistentRead: true,
-          ScanIndexForward: true,
-          Limit: wanted - items.length,
+          Limit: perCall,
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((out.Items ?? []) as Item[]));
+      for (const item of (out.Items ?? []) as Item[]) {
+        const bucketStart = parseBucketKey(item.bucket as string).start;
+        if (group && group.start !== bucketStart) {
+          flush();
+          // Buckets partition time: every later bucket holds only later readings.
+          if (found.length >= wanted) break scan;
+        }
+        group ??= { start: bucketStart, items: [] };
+        group.items.push(item);
+      }
       start = out.LastEvaluatedKey;
-    } while (start && items.length < wanted);
-    const page = items.slice(0, query.limit);
+    } while (start);
+    flush();
+    const page = found.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(toStored),
-      ...(items.length > query.limit && last ? { lastTimeKey: last.timeKey as string } : {}),
+      items: page.map((f) => f.reading),
+      ...(found.length > query.limit && last ? { nextCursor: sealCursor(scope, { p: last.reading.ts, k: last.name }) } : {}),
     };
+  }
+
+  async *readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.query(deviceId, { from: fromIso, to: toIso, limit: 1000, ...(cursor ? { cursor } : {}) });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
   }
 }

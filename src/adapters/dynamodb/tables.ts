@@ -33,37 +33,31 @@ export interface TableDefinition {
 }
 
 /**
- * readings: one item per stored reading.
- *   deviceId   HASH
- *   readingKey RANGE  the reading's identity: `id#<id>` or `ts#<ts>`, so a
- *                     conditional put is the idempotency check.
- *   LSI byTime on timeKey = `<ts UTC ms>#<readingKey>`: ascending time order
- *   with strongly consistent reads for the readings route.
+ * readings: readings packed per device and 5-minute bucket (reading-codec.ts).
+ *   deviceId HASH
+ *   bucket   RANGE  `<bucket start, epoch ms, 16 digits>#<sub-bucket, 3 digits>`:
+ *                   a Query in key order is time order, bucket by bucket.
+ *   One attribute per reading, named by its identity (`id#<id>`, `ts#<ts>`).
+ *   No index: the readings route reads buckets in key order.
  */
 export const readingsTable: TableDefinition = {
   logicalName: 'readings',
   keys: [
     { name: 'deviceId', keyType: 'HASH' },
-    { name: 'readingKey', keyType: 'RANGE' },
+    { name: 'bucket', keyType: 'RANGE' },
   ],
-  attributes: { deviceId: 'S', readingKey: 'S', timeKey: 'S' },
-  localIndexes: [
-    {
-      name: 'byTime',
-      keys: [
-        { name: 'deviceId', keyType: 'HASH' },
-        { name: 'timeKey', keyType: 'RANGE' },
-      ],
-    },
-  ],
+  attributes: { deviceId: 'S', bucket: 'S' },
+  localIndexes: [],
   globalIndexes: [],
   ttlAttribute: 'expiresAt',
 };
 
 /**
- * devices: the device record (sk = `device`) and, beside it, one alert-state
- * item per (device, kind) (sk = `alert#<kind>`), so that a single strongly
- * consistent Query returns a device with all of its alert state.
+ * devices: one item per device (sk = `device`) holding its record, `latest`,
+ * `lastSeenAt`, the evaluation cursor and its alert state with the outbox, so
+ * that a post is one conditional write; and the directory (deviceId =
+ * `#directory`, sk = the device id: `#` is never in a device id), one key-only
+ * item per device so that the device list pages in deviceId order.
  */
 export const devicesTable: TableDefinition = {
   logicalName: 'devices',

@@ -21,11 +21,11 @@ export async function commitAlertChange(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const evaluation = change(state);
     if (!evaluation.changed) return evaluation;
-    if (await deps.alertStates.commit(deviceId, state.version, evaluation.state, evaluation.queued)) {
+    if (await deps.alertStates.commit(deviceId, state.version, evaluation.state, evaluation.queued, state)) {
       for (const entry of evaluation.queued) {
         deps.telemetry.count('AlertTransitions', 1, { kind: entry.kind, severity: entry.severity, transition: entry.transition });
       }
-      return evaluation;
+      return { ...evaluation, state: { ...evaluation.state, version: state.version + 1 } };
     }
     state = await deps.alertStates.read(deviceId);
   }

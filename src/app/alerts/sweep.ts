@@ -15,6 +15,17 @@ const ALERT_LEVELS: [AlertKind, Severity][] = [
   ['co2', 'warning'], ['co2', 'critical'], ['fire', 'critical'], ['heat', 'critical'], ['smoke', 'critical'], ['offline', 'warning'], ['fault', 'warning'],
 ];
 
+/** Parallel Scan segments of one sweep (DynamoDB reads each in parallel). */
+export const SWEEP_SEGMENTS = 16;
+const DEVICES_IN_FLIGHT_PER_SEGMENT = 8;
+
+export interface SweepOptions {
+  /** Segments of the scan in all (split across invocations: each takes some of them). */
+  totalSegments?: number;
+  /** The segments this invocation sweeps (default: all). */
+  segments?: readonly number[];
+}
+
 export interface SweepReport {
   devices: number;
   offline: number;
@@ -37,18 +48,26 @@ export interface SweepReport {
  * whatever is pending. Every change is a conditional write, so two sweeps
  * running at once, or a sweep racing an ingest, change nothing twice.
  */
-export async function sweep(deps: AlertDeps): Promise<SweepReport> {
+export async function sweep(deps: AlertDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const nowMs = deps.clock.now();
   // Silences first: one that ended queues its re-notifications, delivered below in the same sweep.
   await sweepSilences(deps).catch((error: unknown) => deps.log.error('sweeping silences failed; the next sweep retries', { error }));
-  const devices = await deps.devices.list();
   const active = Object.fromEntries(ALERT_LEVELS.map(([kind, severity]) => [`${kind}/${severity}`, 0]));
-  const report: SweepReport = { devices: devices.length, offline: 0, active, raised: 0, reminders: 0, escalated: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
-  await forEachLimited(devices, 8, async (device) => {
-    try {
-      await sweepDevice(deps, device, nowMs, report);
-    } catch (error) {
-      deps.log.error('sweeping a device failed; the next sweep retries', { deviceId: device.deviceId, error });
+  const report: SweepReport = { devices: 0, offline: 0, active, raised: 0, reminders: 0, escalated: 0, delivered: 0, failed: 0, pending: 0, oldestPendingSeconds: 0 };
+  const total = options.totalSegments ?? SWEEP_SEGMENTS;
+  const segments = options.segments ?? Array.from({ length: total }, (_, i) => i);
+  // Segments of a parallel Scan, page by page: memory stays bounded, and a device with nothing due costs its
+  // share of the scan only (no write, no read of its own).
+  await forEachLimited(segments, segments.length, async (segment) => {
+    for await (const page of deps.devices.scanSegment(segment, total)) {
+      report.devices += page.length;
+      await forEachLimited(page, DEVICES_IN_FLIGHT_PER_SEGMENT, async (device) => {
+        try {
+          await sweepDevice(deps, device, nowMs, report);
+        } catch (error) {
+          deps.log.error('sweeping a device failed; the next sweep retries', { deviceId: device.deviceId, error });
+        }
+      });
     }
   });
   deps.telemetry.count('OfflineDevices', report.offline);

@@ -121,11 +121,11 @@ data "aws_iam_policy_document" "assume_lambda" {
 data "aws_iam_policy_document" "ingest" {
   count = contains(keys(local.functions), "ingest") ? 1 : 0
 
-  # PutItem stores a reading once (conditional put); GetItem fetches the
-  # first stored version of a duplicate (src/app/ingest.ts).
+  # UpdateItem stores a batch per bucket (if_not_exists per reading); GetItem
+  # reads a full sub-bucket's duplicates (src/adapters/dynamodb/reading-store.ts).
   statement {
     sid       = "StoreReadings"
-    actions   = ["dynamodb:PutItem", "dynamodb:GetItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [local.table.readings]
   }
 
@@ -190,7 +190,7 @@ data "aws_iam_policy_document" "api" {
 
   statement {
     sid       = "Devices"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"]
     resources = [local.table.devices]
   }
 

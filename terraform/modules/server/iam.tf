@@ -37,7 +37,7 @@ data "aws_iam_policy_document" "instance" {
   # the stored version of a duplicate; ingest and api query readings.
   statement {
     sid       = "Readings"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
     resources = [var.table_arns.readings]
   }
 
@@ -50,7 +50,7 @@ data "aws_iam_policy_document" "instance" {
   # api (devices), ingest (alert state), sweep (Scan for offline boards).
   statement {
     sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"]
     resources = [var.table_arns.devices]
   }
 

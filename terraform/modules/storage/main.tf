@@ -7,17 +7,18 @@
 
 locals {
   tables = {
-    # One item per stored reading; LSI byTime gives strongly consistent
-    # ascending time order per device.
+    # Readings packed per device and 5-minute bucket (sort key
+    # "<bucket start ms>#<sub-bucket>"): a Query in key order is time order.
     readings = {
       hash_key       = "deviceId"
-      range_key      = "readingKey"
-      attributes     = { deviceId = "S", readingKey = "S", timeKey = "S" }
-      local_indexes  = [{ name = "byTime", range_key = "timeKey" }]
+      range_key      = "bucket"
+      attributes     = { deviceId = "S", bucket = "S" }
+      local_indexes  = []
       global_indexes = []
       ttl_attribute  = "expiresAt"
     }
-    # The device record (sk = "device") and its alert-state items (sk = "alert#<kind>").
+    # One item per device (sk = "device": record, latest, alert state, outbox)
+    # and the directory (deviceId = "#directory", sk = device id) for listing.
     devices = {
       hash_key       = "deviceId"
       range_key      = "sk"
