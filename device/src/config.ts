@@ -40,7 +40,9 @@ export interface AgentConfig {
   sampleIntervalMs: number;
   logLevel: Level;
   statsIntervalMs: number;
-  queue: { maxBytes: number; segmentBytes: number; fsyncIntervalMs: number };
+  /** Fixed upload interval (config `uploadIntervalSeconds`); absent: the API's policy decides (300 s before its first answer). */
+  uploadIntervalMs?: number;
+  queue: { maxBytes: number; segmentBytes: number; fsyncIntervalMs: number; memoryRecords: number };
   upload: {
     batchSize: number; maxBodyBytes: number; timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number;
     authRetryMs: number; maxRetryAfterMs: number;
@@ -170,17 +172,16 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
     }
   }
 
-  const q = new Reader(r.obj('queue'), 'queue', ['maxBytes', 'segmentBytes', 'fsyncIntervalMs']);
+  const q = new Reader(r.obj('queue'), 'queue', ['maxBytes', 'segmentBytes', 'fsyncIntervalMs', 'memoryRecords']);
   const segmentBytes = q.num('segmentBytes', 1024 * 1024, 4096, 8 * 1024 * 1024);
-  // Synced records are uploaded at once, so "upload every N s" is the fsync interval.
-  const uploadIntervalS = raw.uploadIntervalSeconds === undefined ? undefined : r.num('uploadIntervalSeconds', undefined, 0, 60, false);
-  if (uploadIntervalS !== undefined && (r.obj('queue') as Obj).fsyncIntervalMs !== undefined) {
-    throw new ConfigError('uploadIntervalSeconds and queue.fsyncIntervalMs: give one, not both');
-  }
+  // Set: posts at this interval whatever the API says (tests, special cases). Unset: the API's policy.
+  const uploadIntervalS = raw.uploadIntervalSeconds === undefined ? undefined : r.num('uploadIntervalSeconds', undefined, 0.05, 3600, false);
   const queue = {
     segmentBytes,
     maxBytes: q.num('maxBytes', 64 * 1024 * 1024, 2 * segmentBytes, 2 ** 40),
-    fsyncIntervalMs: uploadIntervalS !== undefined ? Math.round(uploadIntervalS * 1000) : q.num('fsyncIntervalMs', 5_000, 0, 60_000),
+    // Every fsync rewrites the queue's last page on the SD card: once a minute (an alarm reading is fsynced at once).
+    fsyncIntervalMs: q.num('fsyncIntervalMs', 60_000, 0, 600_000),
+    memoryRecords: q.num('memoryRecords', 2_000, 10, 100_000),
   };
 
   const u = new Reader(r.obj('upload'), 'upload', [
@@ -238,6 +239,7 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
     sampleIntervalMs,
     logLevel: r.oneOf('logLevel', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     statsIntervalMs: r.num('statsIntervalMs', 600_000, 1_000, 86_400_000),
+    uploadIntervalMs: uploadIntervalS !== undefined ? Math.round(uploadIntervalS * 1000) : undefined,
     queue,
     upload,
     clock,
