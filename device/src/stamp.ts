@@ -81,10 +81,12 @@ export class Stamper {
     const offset = serverMs + 500 - localMidMs;
     const cur = this.state.correctionMs;
     let next = cur;
-    if (Math.abs(offset) > CORRECT_ABOVE_MS) {
-      if (Math.abs(offset - cur) > 5_000) next = Math.round(offset);
-    } else if (cur !== 0 && Math.abs(offset) < UNCORRECT_BELOW_MS) {
+    if (cur === 0) {
+      if (Math.abs(offset) > CORRECT_ABOVE_MS) next = Math.round(offset);
+    } else if (Math.abs(offset) < UNCORRECT_BELOW_MS) {
       next = 0;
+    } else if (Math.abs(offset - cur) > 5_000) {
+      next = Math.round(offset);
     }
     if (next === cur) return false;
     this.state.correctionMs = next;
