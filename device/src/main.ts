@@ -87,7 +87,8 @@ async function main(): Promise<number> {
     cfg = loadConfig(configPath);
   } catch (err) {
     // On stderr (a parent that ignores the agent's logs still shows it); exit 78 = EX_CONFIG.
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'bad configuration', error: errText(err) }) + '\n');
+    const problems = err instanceof ConfigError ? err.problems : [errText(err)];
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'bad configuration', error: errText(err), problems }) + '\n');
     return 78;
   }
   if (args.command === 'status') {

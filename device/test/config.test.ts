@@ -81,3 +81,20 @@ describe('configuration', () => {
     expect(parse({ apiUrl: 'http://localhost:3000' }).apiUrl).toBe('http://localhost:3000');
   });
 });
+
+describe('configuration errors', () => {
+  it('reports every problem at once, not only the first', () => {
+    let err: unknown;
+    try {
+      parseConfig({ deviceId: 'bad id!', apiUrl: 'ftp://x', queueDir: 'q', sampleIntervalMs: 'soon', upload: { batchSize: 9999 }, typo: 1, sensors: [{ type: 'flame' }, { type: 'adc', channel: 99, converter: 'tmp36' }] }, '/tmp');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    for (const re of [/^deviceId/, /^apiUrl: http\(s\) only/, /deviceKey \(or deviceKeyFile\) is required/, /^sampleIntervalMs/, /^upload\.batchSize/, /unknown setting "typo"/, /^sensors\[0\]\.pin/, /^sensors\[1\]\.channel/]) {
+      expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
+    }
+    expect((err as ConfigError).message).toMatch(/^8 problem\(s\)/);
+  });
+});
