@@ -531,7 +531,8 @@ export class DurableQueue {
 
   /** Writes the cursor if it moved, at most every cursorFlushMs unless forced. */
   persistCursor(force: boolean): void {
-    if (this.acked === this.cursorOnDisk) return;
+    // Forced (close, segment deletion) with meta: written even if the cursor did not move, so the counters are current.
+    if (this.acked === this.cursorOnDisk && !(force && this.opts.meta)) return;
     const t = this.now();
     if (!force && t - this.lastCursorWrite < this.cursorFlushMs) return;
     try {
