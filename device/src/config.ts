@@ -221,8 +221,8 @@ function parseWhole(raw: unknown, baseDir: string): AgentConfig {
   const queue = {
     segmentBytes,
     maxBytes: q.num('maxBytes', 64 * 1024 * 1024, 2 * segmentBytes, 2 ** 40),
-    // Every fsync rewrites the queue's last page on the SD card: once a minute (an alarm reading is fsynced at once).
-    fsyncIntervalMs: q.num('fsyncIntervalMs', 60_000, 0, 600_000),
+    // Every fsync rewrites the queue's last page on the SD card: at each upload (300 s) and at once for an alarm; the kernel writes back within 30 s anyway.
+    fsyncIntervalMs: q.num('fsyncIntervalMs', 300_000, 0, 3_600_000),
     memoryRecords: q.num('memoryRecords', 2_000, 10, 100_000),
   };
 

@@ -28,7 +28,7 @@ describe('configuration', () => {
     const cfg = parse({});
     expect(cfg.queueDir).toBe(join(dir, 'queue'));
     expect(cfg.upload).toMatchObject({ batchSize: 200, maxBodyBytes: 240 * 1024 });
-    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 60_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
+    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 300_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
     expect(cfg.apiUrl).toBe('https://api.example.org');
   });
 
@@ -70,7 +70,7 @@ describe('configuration', () => {
     const cfg = parse({ sampleIntervalSeconds: 5, uploadIntervalSeconds: 2.5 });
     expect(cfg.sampleIntervalMs).toBe(5_000);
     expect(cfg.uploadIntervalMs).toBe(2_500);
-    expect(cfg.queue.fsyncIntervalMs).toBe(60_000);
+    expect(cfg.queue.fsyncIntervalMs).toBe(300_000);
     expect(parse({}).uploadIntervalMs).toBeUndefined();
     expect(() => parse({ sampleIntervalSeconds: 5, sampleIntervalMs: 5000 })).toThrow(/not both/);
     expect(() => parse({ uploadIntervalSeconds: 7200 })).toThrow(/uploadIntervalSeconds/);
