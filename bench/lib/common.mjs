@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 // Shared helpers of the benchmarks: machine facts, results JSON, the local
 // stack as a process, a keep-alive HTTP client bound to 127.0.0.1, on-the-fly
 // esbuild bundles of TypeScript sources, small statistics.
@@ -22,20 +23,19 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // ---------------------------------------------------------------------------
 
 export function parseFlags(argv = process.argv.slice(2)) {
+  // node:util parseArgs in its lenient mode (each benchmark names its own flags), then "--name value" pairs joined.
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true });
   const flags = { _: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      flags._.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      flags[a.slice(2, eq)] = a.slice(eq + 1);
-    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
-      flags[a.slice(2)] = argv[++i];
-    } else {
-      flags[a.slice(2)] = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'positional') flags._.push(t.value);
+    else if (t.kind === 'option') {
+      const next = tokens[i + 1];
+      if (t.value !== undefined) flags[t.name] = t.value;
+      else if (!t.inlineValue && next?.kind === 'positional') {
+        flags[t.name] = next.value;
+        i++;
+      } else flags[t.name] = true;
     }
   }
   return flags;

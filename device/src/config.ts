@@ -40,7 +40,9 @@ export interface AgentConfig {
   sampleIntervalMs: number;
   logLevel: Level;
   statsIntervalMs: number;
-  queue: { maxBytes: number; segmentBytes: number; fsyncIntervalMs: number };
+  /** Fixed upload interval (config `uploadIntervalSeconds`); absent: the API's policy decides (300 s before its first answer). */
+  uploadIntervalMs?: number;
+  queue: { maxBytes: number; segmentBytes: number; fsyncIntervalMs: number; memoryRecords: number };
   upload: {
     batchSize: number; maxBodyBytes: number; timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number;
     authRetryMs: number; maxRetryAfterMs: number;
@@ -50,7 +52,18 @@ export interface AgentConfig {
   sensors: SensorConfig[];
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  /** Every problem found (the message joins them): a config is checked whole, not stopped at its first mistake. */
+  constructor(message: string, readonly problems: string[] = [message]) {
+    super(message);
+  }
+}
+
+/** The problems of the config being parsed (parseConfig collects them and reports them all at once). */
+let problems: string[] = [];
+function fail(message: string): void {
+  problems.push(message);
+}
 
 type Obj = Record<string, unknown>;
 
@@ -62,7 +75,7 @@ class Reader {
   constructor(private readonly o: Obj, private readonly where: string, private readonly known: string[]) {
     for (const k of Object.keys(o)) {
       if (!known.includes(k) && !k.startsWith('//') && !k.startsWith('_')) {
-        throw new ConfigError(`${where}: unknown setting "${k}" (known: ${known.join(', ')})`);
+        fail(`${where || 'config'}: unknown setting "${k}" (known: ${known.join(', ')})`);
       }
     }
   }
@@ -72,39 +85,58 @@ class Reader {
   str(k: string, def?: string): string {
     const v = this.o[k];
     if (v === undefined && def !== undefined) return def;
-    if (typeof v !== 'string' || v === '') throw new ConfigError(`${this.path(k)}: a non-empty string is required`);
+    if (typeof v !== 'string' || v === '') {
+      fail(`${this.path(k)}: a non-empty string is required`);
+      return def ?? '';
+    }
     return v;
   }
   optStr(k: string): string | undefined {
     const v = this.o[k];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' || v === '') throw new ConfigError(`${this.path(k)}: must be a non-empty string`);
+    if (typeof v !== 'string' || v === '') {
+      fail(`${this.path(k)}: must be a non-empty string`);
+      return undefined;
+    }
     return v;
   }
   num(k: string, def: number | undefined, min: number, max: number, int = true): number {
     const v = this.o[k];
     if (v === undefined && def !== undefined) return def;
     if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v))) {
-      throw new ConfigError(`${this.path(k)}: ${int ? 'an integer' : 'a number'} is required`);
+      fail(`${this.path(k)}: ${int ? 'an integer' : 'a number'} is required`);
+      return def ?? min;
     }
-    if (v < min || v > max) throw new ConfigError(`${this.path(k)}: must be between ${min} and ${max}`);
+    if (v < min || v > max) {
+      fail(`${this.path(k)}: must be between ${min} and ${max}`);
+      return def ?? min;
+    }
     return v;
   }
   bool(k: string, def: boolean): boolean {
     const v = this.o[k];
     if (v === undefined) return def;
-    if (typeof v !== 'boolean') throw new ConfigError(`${this.path(k)}: true or false`);
+    if (typeof v !== 'boolean') {
+      fail(`${this.path(k)}: true or false`);
+      return def;
+    }
     return v;
   }
   oneOf<T extends string>(k: string, values: readonly T[], def?: T): T {
     const v = this.o[k] ?? def;
-    if (typeof v !== 'string' || !values.includes(v as T)) throw new ConfigError(`${this.path(k)}: one of ${values.join(', ')}`);
+    if (typeof v !== 'string' || !values.includes(v as T)) {
+      fail(`${this.path(k)}: one of ${values.join(', ')}`);
+      return def ?? values[0]!;
+    }
     return v as T;
   }
   obj(k: string): Obj {
     const v = this.o[k];
     if (v === undefined) return {};
-    if (!isObj(v)) throw new ConfigError(`${this.path(k)}: an object is required`);
+    if (!isObj(v)) {
+      fail(`${this.path(k)}: an object is required`);
+      return {};
+    }
     return v;
   }
   strList(k: string, def: string[]): string[] {
@@ -112,7 +144,8 @@ class Reader {
     if (v === undefined) return def;
     const list = typeof v === 'string' ? [v] : v;
     if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string' && x !== '')) {
-      throw new ConfigError(`${this.path(k)}: a string or a list of strings`);
+      fail(`${this.path(k)}: a string or a list of strings`);
+      return def;
     }
     return list as string[];
   }
@@ -122,6 +155,17 @@ const DEVICE_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Parses and checks a configuration object; `baseDir` resolves relative paths (the config file's folder). */
 export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
+  problems = [];
+  try {
+    const cfg = parseWhole(raw, baseDir);
+    if (problems.length > 0) throw new ConfigError(`${problems.length} problem(s): ${problems.join('; ')}`, problems);
+    return cfg;
+  } finally {
+    problems = [];
+  }
+}
+
+function parseWhole(raw: unknown, baseDir: string): AgentConfig {
   if (!isObj(raw)) throw new ConfigError('config: a JSON object is required');
   const r = new Reader(raw, '', [
     'deviceId', 'apiUrl', 'deviceKey', 'deviceKeyFile', 'caFile', 'queueDir', 'sampleIntervalMs', 'logLevel',
@@ -130,57 +174,56 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
   const p = (x: string): string => (isAbsolute(x) ? x : resolve(baseDir, x));
 
   const deviceId = r.str('deviceId');
-  if (!DEVICE_ID_RE.test(deviceId)) throw new ConfigError('deviceId: 1 to 64 characters of A-Z a-z 0-9 _ - .');
+  if (deviceId && !DEVICE_ID_RE.test(deviceId)) fail('deviceId: 1 to 64 characters of A-Z a-z 0-9 _ - .');
 
   const apiUrlText = r.str('apiUrl');
-  let apiUrl: URL;
+  let apiUrl = new URL('https://invalid.invalid');
   try {
-    apiUrl = new URL(apiUrlText);
+    if (apiUrlText) apiUrl = new URL(apiUrlText);
   } catch {
-    throw new ConfigError(`apiUrl: not a URL: ${apiUrlText}`);
+    fail(`apiUrl: not a URL: ${apiUrlText}`);
   }
   const allowPlainHttp = r.bool('allowPlainHttp', false);
   if (apiUrl.protocol === 'http:') {
     const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(apiUrl.hostname);
     if (!loopback && !allowPlainHttp) {
-      throw new ConfigError('apiUrl: plain http is only allowed to a loopback address (the device key would travel in clear); use https');
+      fail('apiUrl: plain http is only allowed to a loopback address (the device key would travel in clear); use https');
     }
   } else if (apiUrl.protocol !== 'https:') {
-    throw new ConfigError('apiUrl: http(s) only');
+    fail('apiUrl: http(s) only');
   }
 
   let deviceKey = r.optStr('deviceKey');
   const keyFile = r.optStr('deviceKeyFile');
-  if (deviceKey && keyFile) throw new ConfigError('deviceKey and deviceKeyFile: give one, not both');
+  if (deviceKey && keyFile) fail('deviceKey and deviceKeyFile: give one, not both');
   if (keyFile) {
     try {
       deviceKey = readFileSync(p(keyFile), 'utf8').trim();
     } catch (err) {
-      throw new ConfigError(`deviceKeyFile: cannot read ${p(keyFile)}: ${(err as Error).message}`);
+      fail(`deviceKeyFile: cannot read ${p(keyFile)}: ${(err as Error).message}`);
     }
   }
-  if (!deviceKey) throw new ConfigError('deviceKey (or deviceKeyFile) is required: register the board with POST /v1/devices');
+  if (!deviceKey && !keyFile) fail('deviceKey (or deviceKeyFile) is required: register the board with POST /v1/devices');
 
   const caFile = r.optStr('caFile');
   if (caFile) {
     try {
       readFileSync(p(caFile));
     } catch (err) {
-      throw new ConfigError(`caFile: cannot read ${p(caFile)}: ${(err as Error).message}`);
+      fail(`caFile: cannot read ${p(caFile)}: ${(err as Error).message}`);
     }
   }
 
-  const q = new Reader(r.obj('queue'), 'queue', ['maxBytes', 'segmentBytes', 'fsyncIntervalMs']);
+  const q = new Reader(r.obj('queue'), 'queue', ['maxBytes', 'segmentBytes', 'fsyncIntervalMs', 'memoryRecords']);
   const segmentBytes = q.num('segmentBytes', 1024 * 1024, 4096, 8 * 1024 * 1024);
-  // Synced records are uploaded at once, so "upload every N s" is the fsync interval.
-  const uploadIntervalS = raw.uploadIntervalSeconds === undefined ? undefined : r.num('uploadIntervalSeconds', undefined, 0, 60, false);
-  if (uploadIntervalS !== undefined && (r.obj('queue') as Obj).fsyncIntervalMs !== undefined) {
-    throw new ConfigError('uploadIntervalSeconds and queue.fsyncIntervalMs: give one, not both');
-  }
+  // Set: posts at this interval whatever the API says (tests, special cases). Unset: the API's policy.
+  const uploadIntervalS = raw.uploadIntervalSeconds === undefined ? undefined : r.num('uploadIntervalSeconds', undefined, 0.05, 3600, false);
   const queue = {
     segmentBytes,
     maxBytes: q.num('maxBytes', 64 * 1024 * 1024, 2 * segmentBytes, 2 ** 40),
-    fsyncIntervalMs: uploadIntervalS !== undefined ? Math.round(uploadIntervalS * 1000) : q.num('fsyncIntervalMs', 5_000, 0, 60_000),
+    // Every fsync rewrites the queue's last page on the SD card: at each upload (300 s) and at once for an alarm; the kernel writes back within 30 s anyway.
+    fsyncIntervalMs: q.num('fsyncIntervalMs', 300_000, 0, 3_600_000),
+    memoryRecords: q.num('memoryRecords', 2_000, 10, 100_000),
   };
 
   const u = new Reader(r.obj('upload'), 'upload', [
@@ -195,11 +238,11 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
     authRetryMs: u.num('authRetryMs', 300_000, 10, 86_400_000),
     maxRetryAfterMs: u.num('maxRetryAfterMs', 3_600_000, 0, 86_400_000),
   };
-  if (upload.backoffMaxMs < upload.backoffBaseMs) throw new ConfigError('upload.backoffMaxMs must be >= upload.backoffBaseMs');
+  if (upload.backoffMaxMs < upload.backoffBaseMs) fail('upload.backoffMaxMs must be >= upload.backoffBaseMs');
 
   const c = new Reader(r.obj('clock'), 'clock', ['minValidTime', 'requireSync', 'syncFlagFile', 'bootIdFile', 'testWallOffsetFile']);
   const minValidTime = c.optStr('minValidTime');
-  if (minValidTime !== undefined && !Number.isFinite(Date.parse(minValidTime))) throw new ConfigError('clock.minValidTime: an RFC 3339 time');
+  if (minValidTime !== undefined && !Number.isFinite(Date.parse(minValidTime))) fail('clock.minValidTime: an RFC 3339 time');
   const testWallOffsetFile = c.optStr('testWallOffsetFile');
   const clock = {
     minValidTime,
@@ -210,7 +253,7 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
   };
 
   if (raw.sampleIntervalMs !== undefined && raw.sampleIntervalSeconds !== undefined) {
-    throw new ConfigError('sampleIntervalMs and sampleIntervalSeconds: give one, not both');
+    fail('sampleIntervalMs and sampleIntervalSeconds: give one, not both');
   }
   const sampleIntervalMs =
     raw.sampleIntervalSeconds !== undefined
@@ -220,11 +263,11 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
   const watchdog = { stallMs: w.num('stallMs', 120_000, 1_000, 3_600_000) };
 
   const sensorsRaw = raw.sensors;
-  if (!Array.isArray(sensorsRaw) || sensorsRaw.length === 0) throw new ConfigError('sensors: a non-empty list is required');
+  if (!Array.isArray(sensorsRaw) || sensorsRaw.length === 0) fail('sensors: a non-empty list is required');
   const names = new Set<string>();
-  const sensors = sensorsRaw.map((s, i) => {
+  const sensors = (Array.isArray(sensorsRaw) ? sensorsRaw : []).map((s, i) => {
     const sc = parseSensor(s, i, p);
-    if (names.has(sc.name)) throw new ConfigError(`sensors[${i}].name: "${sc.name}" is used twice`);
+    if (names.has(sc.name)) fail(`sensors[${i}].name: "${sc.name}" is used twice`);
     names.add(sc.name);
     return sc;
   });
@@ -232,12 +275,13 @@ export function parseConfig(raw: unknown, baseDir: string): AgentConfig {
   return {
     deviceId,
     apiUrl: apiUrl.toString().replace(/\/+$/, ''),
-    deviceKey,
+    deviceKey: deviceKey ?? '',
     caFile: caFile ? p(caFile) : undefined,
     queueDir: p(r.str('queueDir')),
     sampleIntervalMs,
     logLevel: r.oneOf('logLevel', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     statsIntervalMs: r.num('statsIntervalMs', 600_000, 1_000, 86_400_000),
+    uploadIntervalMs: uploadIntervalS !== undefined ? Math.round(uploadIntervalS * 1000) : undefined,
     queue,
     upload,
     clock,
@@ -250,7 +294,10 @@ const TYPES = ['simulated', 'adc', 'scd30', 'scd4x', 'iio-co2', 'mhz19b', 'flame
 
 function parseSensor(s: unknown, i: number, p: (x: string) => string): SensorConfig {
   const where = `sensors[${i}]`;
-  if (!isObj(s)) throw new ConfigError(`${where}: an object is required`);
+  if (!isObj(s)) {
+    fail(`${where}: an object is required`);
+    return { type: 'simulated', name: `bad${i}`, timeoutMs: 0, scenario: 'normal', startAfterMs: 0, speed: 1, seed: 1 };
+  }
   const type = new Reader({ type: s.type }, where, ['type']).oneOf('type', TYPES);
   const common = ['type', 'name', 'fields', 'timeoutMs'];
   const extra: Record<(typeof TYPES)[number], string[]> = {
@@ -267,9 +314,10 @@ function parseSensor(s: unknown, i: number, p: (x: string) => string): SensorCon
   let fields: Field[] | undefined;
   if (s.fields !== undefined) {
     if (!Array.isArray(s.fields) || !s.fields.every((f) => FIELDS.includes(f as Field))) {
-      throw new ConfigError(`${where}.fields: a list of ${FIELDS.join(', ')}`);
+      fail(`${where}.fields: a list of ${FIELDS.join(', ')}`);
+    } else {
+      fields = s.fields as Field[];
     }
-    fields = s.fields as Field[];
   }
   const defTimeout = type === 'scd30' || type === 'scd4x' || type === 'iio-co2' ? 8_000 : 3_000;
   const base = { name, fields, timeoutMs: r.num('timeoutMs', defTimeout, 10, 60_000) };
@@ -298,7 +346,7 @@ function parseSensor(s: unknown, i: number, p: (x: string) => string): SensorCon
     case 'iio-co2': {
       const def = IIO_CO2_NAMES[type];
       const iioNames = def.length ? r.strList('iioName', def) : r.strList('iioName', []);
-      if (iioNames.length === 0) throw new ConfigError(`${where}.iioName: required for type iio-co2`);
+      if (iioNames.length === 0) fail(`${where}.iioName: required for type iio-co2`);
       return {
         ...base, type, iioNames,
         iioRoot: p(r.str('iioRoot', DEFAULT_IIO_CO2.iioRoot)),
@@ -315,10 +363,10 @@ function parseSensor(s: unknown, i: number, p: (x: string) => string): SensorCon
     case 'flame': {
       const pin = s.pin;
       if (!(typeof pin === 'string' && pin !== '') && !(typeof pin === 'number' && Number.isInteger(pin) && pin >= 0)) {
-        throw new ConfigError(`${where}.pin: a GPIO number, a line name, GPIOb_n or a header pin like "P9_12"`);
+        fail(`${where}.pin: a GPIO number, a line name, GPIOb_n or a header pin like "P9_12"`);
       }
       return {
-        ...base, type, pin,
+        ...base, type, pin: pin as number | string,
         activeLow: r.bool('activeLow', DEFAULT_FLAME.activeLow),
         pollMs: r.num('pollMs', DEFAULT_FLAME.pollMs, 0, 60_000),
         gpioRoot: p(r.str('gpioRoot', DEFAULT_FLAME.gpioRoot)),

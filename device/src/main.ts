@@ -1,31 +1,64 @@
 import { Agent } from './agent.js';
 import { ConfigError, loadConfig } from './config.js';
 import { BUILD_TIME_MS } from './clock.js';
+import { parseArgs as parseCli } from 'node:util';
 import { createLogger, errText } from './log.js';
+import { readStatus } from './status.js';
 
 declare const __FIREMON_VERSION__: string | undefined;
 const VERSION = typeof __FIREMON_VERSION__ === 'string' ? __FIREMON_VERSION__ : 'dev';
+/** `--drain` could not send everything (held readings, API unreachable): they stay queued. */
+const EXIT_DRAIN_LEFT = 3;
 
 const USAGE = `firemon device agent ${VERSION}
-usage: node agent.mjs --config <file> [--drain | --check-config]
+usage: node agent.mjs [status] --config <file> [--drain | --check-config]
+  status            print what the agent took and lost (queue depth, oldest pending, drops by reason,
+                    clock, last upload, sensor faults) from its queue folder, and exit (safe while it runs)
   --config <file>   JSON configuration (see device/config.example.json)
-  --drain           upload what is queued, take no sample, exit 0 when the queue is empty
+  --drain           upload what can be sent, take no sample, exit 0 when the queue is empty
+                    (3 when readings are left: held for the clock, or the API unreachable)
   --check-config    validate the configuration, print it (without the key) and exit
   --version         print the version and the build time`;
 
-function parseArgs(argv: string[]): { config?: string; drain: boolean; check: boolean; version: boolean; help: boolean } {
-  const out = { config: undefined as string | undefined, drain: false, check: false, version: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--config' || a === '-c') out.config = argv[++i];
-    else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
-    else if (a === '--drain') out.drain = true;
-    else if (a === '--check-config') out.check = true;
-    else if (a === '--version') out.version = true;
-    else if (a === '--help' || a === '-h') out.help = true;
-    else throw new ConfigError(`unknown argument: ${a}`);
+interface Args {
+  command?: 'status';
+  config?: string;
+  drain: boolean;
+  check: boolean;
+  version: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseCli({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        drain: { type: 'boolean', default: false },
+        'check-config': { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(errText(err));
   }
-  return out;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'status')) {
+    throw new ConfigError(`unknown command: ${positionals.join(' ')}`);
+  }
+  return {
+    command: positionals[0] === 'status' ? 'status' : undefined,
+    config: values.config,
+    drain: values.drain === true,
+    check: values['check-config'] === true,
+    version: values.version === true,
+    help: values.help === true,
+  };
 }
 
 async function main(): Promise<number> {
@@ -54,8 +87,13 @@ async function main(): Promise<number> {
     cfg = loadConfig(configPath);
   } catch (err) {
     // On stderr (a parent that ignores the agent's logs still shows it); exit 78 = EX_CONFIG.
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'bad configuration', error: errText(err) }) + '\n');
+    const problems = err instanceof ConfigError ? err.problems : [errText(err)];
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'bad configuration', error: errText(err), problems }) + '\n');
     return 78;
+  }
+  if (args.command === 'status') {
+    process.stdout.write(JSON.stringify(readStatus(cfg.queueDir), null, 2) + '\n');
+    return 0;
   }
   if (args.check) {
     process.stdout.write(JSON.stringify({ ...cfg, deviceKey: '(set)' }, null, 2) + '\n');
@@ -104,9 +142,9 @@ async function main(): Promise<number> {
   });
 
   if (args.drain) {
-    await agent.drain();
+    const left = await agent.drain();
     await agent.stop();
-    return 0;
+    return left === 0 ? 0 : EXIT_DRAIN_LEFT;
   }
   agent.start();
   return await new Promise<number>(() => undefined); // runs until a signal

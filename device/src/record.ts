@@ -12,6 +12,12 @@ export interface StoredSample {
   mono?: number;
   boot?: string;
   m: Measurements;
+  /** Faults (`<source>:<code>`, contract v1.1) seen when sampled. */
+  f?: string[];
+  /** The clock correction (ms, from the API's Date header) that `ts` already includes. */
+  c?: number;
+  /** How many times the API refused it for its time and it was re-dated. */
+  r?: number;
 }
 
 export function encodeSample(s: StoredSample): Buffer {

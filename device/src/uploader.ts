@@ -1,8 +1,11 @@
 import { dateSample, type BootAnchors, type Clock } from './clock.js';
 import { parseRetryAfter, type HttpResponse, type PostFn } from './http.js';
 import { errText, type Logger } from './log.js';
-import type { DurableQueue, QueuedRecord } from './queue/queue.js';
-import { decodeSample } from './record.js';
+import { isTombstone, type DurableQueue, type QueuedRecord } from './queue/queue.js';
+import { decodeSample, type StoredSample } from './record.js';
+import { Stamper } from './stamp.js';
+import { SampleStore } from './store.js';
+import { parsePolicy, type Policy } from './policy.js';
 
 export interface UploaderOptions {
   deviceId: string;
@@ -26,6 +29,16 @@ export interface UploaderDeps {
   random?: () => number;
   /** Tells the watchdog when the uploader expects to be heard from again (the watchdog adds its margin). */
   expect?: (withinMs: number) => void;
+  /** Where samples are (the queue on disk and, while the disk is full, memory); default: the queue alone. */
+  store?: SampleStore;
+  /** Stamps and clock correction; default: the clock as it is. */
+  stamper?: Stamper;
+  /** How long to wait between posts while nothing is urgent (default: 60 s). */
+  intervalMs?: () => number;
+  /** Called before each plan (the agent fsyncs the queue there: only synced records are sent). */
+  flush?: () => void;
+  /** The ingest answer carried a policy. */
+  onPolicy?: (p: Policy) => void;
 }
 
 /** How a wait may be cut short: by any new data, only by an urgent sample, or by nothing but stop(). */
@@ -36,9 +49,20 @@ interface Step {
   kind: WaitKind;
 }
 
+interface Planned {
+  s: StoredSample;
+  ts: number;
+  /** The clock correction `ts` includes. */
+  c: number;
+  seq?: number;
+}
+
 interface Plan {
   body: string;
   ids: string[];
+  readings: Planned[];
+  /** How many of `readings` come from memory (the last ones). */
+  fromMemory: number;
   last: QueuedRecord | undefined;
   dropped: { id?: string; why: string }[];
   hold: number;
@@ -52,8 +76,11 @@ export interface UploaderStats {
   rejected: number;
   undatable: number;
   corrupt: number;
+  redated: number;
   failures: number;
   state: string;
+  /** The last answer: time (ms), status or network error, readings sent. */
+  last?: { at: number; result: string; count: number; firstSeq?: number; lastSeq?: number };
 }
 
 const IDLE_MS = 60_000;
@@ -89,11 +116,19 @@ export class Uploader {
   private holdSince = 0;
   private holdLoggedAt = 0;
   private inFlight: Promise<unknown> | undefined;
-  readonly stats: UploaderStats = { posts: 0, accepted: 0, duplicates: 0, rejected: 0, undatable: 0, corrupt: 0, failures: 0, state: 'idle' };
+  readonly stats: UploaderStats = { posts: 0, accepted: 0, duplicates: 0, rejected: 0, undatable: 0, corrupt: 0, redated: 0, failures: 0, state: 'idle' };
+  readonly store: SampleStore;
+  readonly stamper: Stamper;
 
   constructor(private readonly o: UploaderOptions, private readonly d: UploaderDeps) {
     this.limit = o.batchSize;
     this.bodyLimit = o.maxBodyBytes;
+    this.store = d.store ?? new SampleStore(d.queue, d.log);
+    this.stamper = d.stamper ?? new Stamper(d.clock, d.log);
+  }
+
+  private idleMs(): number {
+    return this.d.intervalMs?.() ?? IDLE_MS;
   }
 
   private get log(): Logger {
@@ -124,13 +159,20 @@ export class Uploader {
     await Promise.race([this.loopDone, new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
-  /** Uploads until nothing synced is left (or stop()). */
-  async drain(): Promise<void> {
+  /**
+   * Uploads until what can be sent is sent (or stop()): returns how many
+   * readings are left, held ones (clock not trusted yet) included. Held
+   * readings are reported, not waited for.
+   */
+  async drain(): Promise<number> {
     while (!this.stopping) {
-      if (this.d.queue.pendingSynced === 0) return;
+      this.d.flush?.();
+      if (this.store.pending === 0) return 0;
       const step = await this.step();
+      if (this.stats.state === 'holding') return this.store.pending;
       if (step.waitMs > 0 && !this.stopping) await this.sleep(step.waitMs, step.kind);
     }
+    return this.store.pending;
   }
 
   private async loop(): Promise<void> {
@@ -177,15 +219,33 @@ export class Uploader {
   private plan(): Plan {
     const { clock, queue, anchors } = this.d;
     const recs = queue.peek(this.limit, this.bodyLimit);
-    const now = { trusted: clock.isWallTrusted(), wall: clock.wallMs(), mono: clock.monoMs(), boot: clock.bootId() };
+    const corr = this.stamper.state.correctionMs;
+    const now = { trusted: this.stamper.trusted(), wall: this.stamper.wall(), mono: clock.monoMs(), boot: clock.bootId() };
     const head = `{"deviceId":${JSON.stringify(this.o.deviceId)},"readings":[`;
     const parts: string[] = [];
     const ids: string[] = [];
+    const readings: Planned[] = [];
     const dropped: Plan['dropped'] = [];
     let last: QueuedRecord | undefined;
     let bytes = head.length + 2;
     let hold = 0;
+    let full = false;
+    const add = (s: StoredSample, ts: number, c: number, seq?: number): boolean => {
+      const faults = [...new Set([...(s.f ?? []), ...(c !== 0 ? ['agent:clock'] : [])])];
+      const text = JSON.stringify({ id: s.id, ts: new Date(ts).toISOString(), ...s.m, ...(faults.length ? { faults } : {}) });
+      const extra = text.length + (parts.length ? 1 : 0);
+      if (parts.length > 0 && (bytes + extra > this.bodyLimit || parts.length >= this.limit)) return false;
+      parts.push(text);
+      ids.push(s.id);
+      readings.push({ s, ts, c, seq });
+      bytes += extra;
+      return true;
+    };
     for (const rec of recs) {
+      if (isTombstone(rec.payload)) {
+        last = rec; // thinned out of a full queue (counted then)
+        continue;
+      }
       const s = decodeSample(rec.payload);
       if (!s) {
         dropped.push({ why: 'corrupt' });
@@ -202,19 +262,31 @@ export class Uploader {
         last = rec;
         continue;
       }
-      const text = JSON.stringify({ id: s.id, ts: new Date(d.ts).toISOString(), ...s.m });
-      const add = text.length + (parts.length ? 1 : 0);
-      if (parts.length > 0 && bytes + add > this.bodyLimit) break;
-      parts.push(text);
-      ids.push(s.id);
-      bytes += add;
+      // Stamped: the correction it was stamped with; held: dated now, with today's correction.
+      const c = typeof s.ts === 'number' ? (s.c ?? 0) : corr;
+      if (!add(s, d.ts, c, rec.seq)) {
+        full = true;
+        break;
+      }
       last = rec;
     }
-    return { body: head + parts.join(',') + ']}', ids, last, dropped, hold, bodyBytes: bytes };
+    // While the disk is full, newer samples wait in memory: they follow what is on disk.
+    let fromMemory = 0;
+    const diskDone = !full && hold === 0 && (recs.length === 0 || recs[recs.length - 1]!.seq >= queue.stats().acked + queue.pendingSynced);
+    if (diskDone) {
+      for (const m of this.store.memory) {
+        const d = dateSample(m.sample, now, anchors);
+        if (d.kind !== 'dated') break;
+        if (!add(m.sample, d.ts, typeof m.sample.ts === 'number' ? (m.sample.c ?? 0) : corr)) break;
+        fromMemory++;
+      }
+    }
+    return { body: head + parts.join(',') + ']}', ids, readings, fromMemory, last, dropped, hold, bodyBytes: bytes };
   }
 
   private async step(): Promise<Step> {
     this.stats.state = 'planning';
+    this.d.flush?.();
     const plan = this.plan();
     if (plan.dropped.length > 0) this.reportDropped(plan.dropped);
     if (plan.ids.length === 0) {
@@ -239,7 +311,7 @@ export class Uploader {
         return { waitMs: HOLD_RECHECK_MS, kind: 'idle' };
       }
       this.stats.state = 'idle';
-      return { waitMs: IDLE_MS, kind: 'idle' };
+      return { waitMs: this.idleMs(), kind: 'idle' };
     }
     if (this.holding) {
       this.holding = false;
@@ -248,6 +320,7 @@ export class Uploader {
     this.stats.state = 'sending';
     this.d.expect?.(this.o.timeoutMs);
     let res: HttpResponse;
+    const sentAt = this.d.clock.wallMs();
     try {
       this.stats.posts++;
       const p = this.d.post('/v1/readings', plan.body, { authorization: `Bearer ${this.o.deviceKey}` });
@@ -255,6 +328,7 @@ export class Uploader {
       res = await p;
     } catch (err) {
       this.stats.failures++;
+      this.stats.last = { at: this.stamper.wall(), result: `network: ${errText(err)}`, count: plan.ids.length };
       const waitMs = this.backoff();
       this.log.warn('upload failed (network); will retry', { error: errText(err), batch: plan.ids.length, retryInMs: waitMs, attempt: this.attempt });
       this.stats.state = 'backoff';
@@ -262,7 +336,22 @@ export class Uploader {
     } finally {
       this.inFlight = undefined;
     }
+    this.observeDate(res, sentAt);
+    this.stats.last = { at: this.stamper.wall(), result: String(res.status), count: plan.ids.length, ...this.seqRange(plan) };
     return this.handle(res, plan);
+  }
+
+  private seqRange(plan: Plan): { firstSeq?: number; lastSeq?: number } {
+    const seqs = plan.readings.map((r) => r.seq).filter((x): x is number => x !== undefined);
+    return seqs.length ? { firstSeq: seqs[0], lastSeq: seqs[seqs.length - 1] } : {};
+  }
+
+  /** The API's Date header against our clock at the middle of the exchange. */
+  private observeDate(res: HttpResponse, sentAt: number): void {
+    const h = res.headers.date;
+    const server = typeof h === 'string' ? Date.parse(h) : NaN;
+    if (!Number.isFinite(server)) return;
+    this.stamper.observeServer(server, (sentAt + this.d.clock.wallMs()) / 2);
   }
 
   private handle(res: HttpResponse, plan: Plan): Step {
@@ -273,25 +362,55 @@ export class Uploader {
       let duplicates = 0;
       let rejected: { index?: unknown; errors?: unknown }[] = [];
       try {
-        const b = JSON.parse(res.body) as { accepted?: unknown; duplicates?: unknown; rejected?: unknown };
+        const b = JSON.parse(res.body) as { accepted?: unknown; duplicates?: unknown; rejected?: unknown; policy?: unknown };
         if (typeof b.accepted === 'number') accepted = b.accepted;
         if (typeof b.duplicates === 'number') duplicates = b.duplicates;
         if (Array.isArray(b.rejected)) rejected = b.rejected as typeof rejected;
+        if (b.policy !== undefined) {
+          const policy = parsePolicy(b.policy);
+          if (policy) this.d.onPolicy?.(policy);
+          else this.log.warn('upload: the policy in the answer is not understood; the last one stays', { policy: b.policy });
+        }
       } catch {
         this.log.warn('upload: 2xx answer that is not JSON; batch taken as stored', { status: s });
       }
+      // Readings refused for their time (clock ahead) are re-dated with the corrected clock and queued again: never dropped.
+      const redate: StoredSample[] = [];
+      let dropped = 0;
       for (const r of rejected) {
         const idx = typeof r.index === 'number' ? r.index : -1;
+        const p = plan.readings[idx];
+        if (p && isAheadRejection(r.errors) && (p.s.r ?? 0) < MAX_REDATES) {
+          const c = this.stamper.state.correctionMs;
+          redate.push({ id: p.s.id, ts: Math.round(p.ts - p.c + c), c, r: (p.s.r ?? 0) + 1, m: p.s.m, f: p.s.f });
+          continue;
+        }
+        dropped++;
+        this.store.drop(p && isAheadRejection(r.errors) ? 'clock' : 'rejected');
         this.log.error('reading rejected by the server as invalid: dropped', { id: plan.ids[idx], index: idx, errors: r.errors });
+      }
+      for (const x of redate) this.store.add(x, true);
+      if (redate.length) {
+        this.stats.redated += redate.length;
+        this.d.flush?.();
+        this.log.warn('readings refused for their time: re-dated with the clock corrected from the API and queued again', {
+          count: redate.length, correctionMs: this.stamper.state.correctionMs, ids: redate.slice(0, 10).map((x) => x.id),
+        });
       }
       this.stats.accepted += accepted;
       this.stats.duplicates += duplicates;
-      this.stats.rejected += rejected.length;
-      this.d.queue.ack(plan.last!);
+      this.stats.rejected += dropped;
+      if (plan.last) this.d.queue.ack(plan.last);
+      if (plan.fromMemory > 0) this.store.acknowledgeMemory(new Set(plan.readings.slice(-plan.fromMemory).map((r) => r.s.id)));
       this.attempt = 0;
       this.limit = Math.min(this.o.batchSize, this.limit * 2);
       this.bodyLimit = Math.min(this.o.maxBodyBytes, this.bodyLimit * 2);
-      this.log.info('uploaded', { batch: n, accepted, duplicates, rejected: rejected.length, pending: this.d.queue.pendingSynced });
+      // One line per post: any sample can be traced from the board's log (queue seq, id) to the API.
+      const range = this.seqRange(plan);
+      this.log.info('uploaded', {
+        batch: n, ...range, firstId: plan.ids[0], lastId: plan.ids[n - 1], fromMemory: plan.fromMemory || undefined,
+        accepted, duplicates, rejected: rejected.length, redated: redate.length || undefined, pending: this.store.pending,
+      });
       this.stats.state = 'idle';
       return { waitMs: 0, kind: 'idle' };
     }
@@ -336,6 +455,8 @@ export class Uploader {
   private reportDropped(dropped: Plan['dropped']): void {
     const undatable = dropped.filter((d) => d.why === 'undatable');
     const corrupt = dropped.length - undatable.length;
+    this.store.drop('undatable', undatable.length);
+    this.store.drop('corrupt', corrupt);
     if (undatable.length) {
       this.stats.undatable += undatable.length;
       this.log.error('readings taken before a reboot, while the clock was not synced, cannot be dated: dropped', {
@@ -347,4 +468,15 @@ export class Uploader {
       this.log.error('unreadable queue records dropped', { count: corrupt, total: this.stats.corrupt });
     }
   }
+}
+
+/** A reading re-dated this many times and still refused is given up (counted as a clock drop). */
+export const MAX_REDATES = 5;
+
+/** The API refused a reading for being ahead of its clock (contract: at most 5 minutes ahead). */
+export function isAheadRejection(errors: unknown): boolean {
+  return Array.isArray(errors) && errors.some((e) => {
+    const x = e as { path?: unknown; message?: unknown };
+    return x.path === 'ts' && typeof x.message === 'string' && /ahead/i.test(x.message);
+  });
 }

@@ -21,7 +21,7 @@ function writeConfig(name: string, extra: Record<string, unknown> = {}): string 
     p,
     JSON.stringify({
       deviceId: 'bbb-proc', apiUrl: 'http://127.0.0.1:9', deviceKey: 'k', queueDir: join(dir, `${name}-queue`), logLevel: 'debug',
-      sampleIntervalMs: 100, queue: { fsyncIntervalMs: 1_000 }, upload: { backoffBaseMs: 50, backoffMaxMs: 200 },
+      sampleIntervalMs: 100, queue: { fsyncIntervalMs: 1_000 }, uploadIntervalSeconds: 1, upload: { backoffBaseMs: 50, backoffMaxMs: 200 },
       sensors: [{ type: 'simulated', scenario: 'normal' }],
       ...extra,
     }),
@@ -79,7 +79,7 @@ describe('the agent as a process', () => {
     const cfg = parseConfig(
       {
         deviceId: 'bbb-wd', apiUrl: 'http://127.0.0.1:9', deviceKey: 'k', queueDir: join(dir, 'wd-queue'),
-        sampleIntervalMs: 100, queue: { fsyncIntervalMs: 100 }, upload: { timeoutMs: 200 }, watchdog: { stallMs: 1_000 },
+        sampleIntervalMs: 100, queue: { fsyncIntervalMs: 100 }, uploadIntervalSeconds: 0.1, upload: { timeoutMs: 200 }, watchdog: { stallMs: 1_000 },
         sensors: [{ type: 'simulated' }],
       },
       dir,

@@ -191,6 +191,19 @@ describe('sampler', () => {
     expect(b.cap.find('out of the valid range').map((l) => l.field).sort()).toEqual(['co2', 'humidity', 'temperature']);
   });
 
+  it('reports faults: a failed sensor makes its fields disconnected, a value out of range is flagged, and a board whose every sensor failed still queues readings with only faults', async () => {
+    const dead = new StubSensor('dead', () => Promise.reject(new Error('gone')));
+    (dead as { fields?: string[] }).fields = ['co2'];
+    const wild = new StubSensor('wild', () => ({ temperature: 400, smoke: 0.1, faults: ['smoke:warming_up'] }));
+    const b = sampler([{ sensor: dead, timeoutMs: 100 }, { sensor: wild, timeoutMs: 100 }]);
+    await b.sampler.sample();
+    expect(stored(b.queue).map((x) => ({ m: x.m, f: x.f }))).toEqual([{ m: { smoke: 0.1 }, f: ['co2:disconnected', 'smoke:warming_up', 'temperature:out_of_range'] }]);
+    const c = sampler([{ sensor: dead, timeoutMs: 100, fields: ['co2'] }]);
+    await c.sampler.sample();
+    expect(stored(c.queue).map((x) => ({ m: x.m, f: x.f }))).toEqual([{ m: {}, f: ['co2:disconnected'] }]);
+    expect(c.sampler.faultsBySensor).toEqual({ dead: ['co2:disconnected'] });
+  });
+
   it('makes a flame urgent: synced at once and the uploader woken', async () => {
     let flame = false;
     const b = sampler([{ sensor: new StubSensor('f', () => ({ flame })), timeoutMs: 100 }]);

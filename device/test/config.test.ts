@@ -28,7 +28,7 @@ describe('configuration', () => {
     const cfg = parse({});
     expect(cfg.queueDir).toBe(join(dir, 'queue'));
     expect(cfg.upload).toMatchObject({ batchSize: 200, maxBodyBytes: 240 * 1024 });
-    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 5_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
+    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 300_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
     expect(cfg.apiUrl).toBe('https://api.example.org');
   });
 
@@ -66,16 +66,35 @@ describe('configuration', () => {
     expect(() => parse(over)).toThrow(re);
   });
 
-  it('takes intervals in seconds too (sampleIntervalSeconds, uploadIntervalSeconds = the fsync cadence)', () => {
+  it('takes intervals in seconds too (sampleIntervalSeconds; uploadIntervalSeconds fixes the upload interval, else the API decides)', () => {
     const cfg = parse({ sampleIntervalSeconds: 5, uploadIntervalSeconds: 2.5 });
     expect(cfg.sampleIntervalMs).toBe(5_000);
-    expect(cfg.queue.fsyncIntervalMs).toBe(2_500);
+    expect(cfg.uploadIntervalMs).toBe(2_500);
+    expect(cfg.queue.fsyncIntervalMs).toBe(300_000);
+    expect(parse({}).uploadIntervalMs).toBeUndefined();
     expect(() => parse({ sampleIntervalSeconds: 5, sampleIntervalMs: 5000 })).toThrow(/not both/);
-    expect(() => parse({ uploadIntervalSeconds: 5, queue: { fsyncIntervalMs: 5000 } })).toThrow(/not both/);
+    expect(() => parse({ uploadIntervalSeconds: 7200 })).toThrow(/uploadIntervalSeconds/);
   });
 
   it('allows plain http to loopback (the local stack)', () => {
     expect(parse({ apiUrl: 'http://127.0.0.1:3000/' }).apiUrl).toBe('http://127.0.0.1:3000');
     expect(parse({ apiUrl: 'http://localhost:3000' }).apiUrl).toBe('http://localhost:3000');
+  });
+});
+
+describe('configuration errors', () => {
+  it('reports every problem at once, not only the first', () => {
+    let err: unknown;
+    try {
+      parseConfig({ deviceId: 'bad id!', apiUrl: 'ftp://x', queueDir: 'q', sampleIntervalMs: 'soon', upload: { batchSize: 9999 }, typo: 1, sensors: [{ type: 'flame' }, { type: 'adc', channel: 99, converter: 'tmp36' }] }, '/tmp');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    for (const re of [/^deviceId/, /^apiUrl: http\(s\) only/, /deviceKey \(or deviceKeyFile\) is required/, /^sampleIntervalMs/, /^upload\.batchSize/, /unknown setting "typo"/, /^sensors\[0\]\.pin/, /^sensors\[1\]\.channel/]) {
+      expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
+    }
+    expect((err as ConfigError).message).toMatch(/^8 problem\(s\)/);
   });
 });

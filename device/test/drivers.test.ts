@@ -270,7 +270,7 @@ describe('MH-Z19B over a serial stream', () => {
     const young = new FakeClock(Date.now(), 60_000); // one minute after boot
     const { port, commands } = fakeSensor(() => [frame(410)]);
     const s = new Mhz19bSensor({ name: 'm', open: async () => port, clock: young, log, warmupMs: 180_000, timeoutMs: 300 });
-    expect(await s.read()).toEqual({});
+    expect(await s.read()).toEqual({ faults: ['co2:warming_up'] });
     expect(commands).toEqual([]);
     young.advance(120_001);
     expect(await s.read()).toEqual({ co2: 410 });
@@ -315,6 +315,85 @@ while True:
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('sensor faults (contract v1.1 "Sensor faults"), driver by driver', () => {
+  it('ADC: an open input is disconnected, a clipped one out_of_range (value kept), a frozen one stuck, an MQ-2 warming up', async () => {
+    const r = tree({ 'iio:device0/name': 'TI-am335x-adc', 'iio:device0/in_voltage0_raw': '0', 'iio:device0/in_voltage1_raw': '4095', 'iio:device0/in_voltage2_raw': '1707' });
+    expect(await adc(r, 0, 'tmp36').read()).toEqual({ faults: ['temperature:disconnected'] });
+    expect(await adc(r, 0, 'mq2').read()).toEqual({ faults: ['smoke:disconnected'] });
+    expect(await adc(r, 0, 'lm35').read()).toEqual({ temperature: 0 }); // an LM35 gives 0 V at 0 C
+    const clipped = await adc(r, 1, 'tmp36').read();
+    expect(clipped.faults).toEqual(['temperature:out_of_range']);
+    expect(clipped.temperature).toBeGreaterThan(100); // kept: it may be a fire
+    const frozen = new AdcSensor({ ...DEFAULT_ADC, name: 'a', channel: 2, converter: 'tmp36', iioRoot: r, samples: 1, log, stuckAfter: 3 });
+    expect((await frozen.read()).faults).toBeUndefined();
+    expect((await frozen.read()).faults).toBeUndefined();
+    expect(await frozen.read()).toEqual({ temperature: 25.01, faults: ['temperature:stuck'] });
+    writeFileSync(join(r, 'iio:device0/in_voltage2_raw'), '1712');
+    expect(await frozen.read()).toEqual({ temperature: 25.23 }); // it moved: not stuck any more
+    let mono = 60_000;
+    const mq2 = new AdcSensor({ ...DEFAULT_ADC, name: 'mq', channel: 2, converter: 'mq2', iioRoot: r, samples: 1, log, warmupMs: 180_000, monoMs: () => mono });
+    expect(await mq2.read()).toEqual({ faults: ['smoke:warming_up'] });
+    mono = 180_001;
+    expect((await mq2.read()).smoke).toBeCloseTo(0.15, 2);
+  });
+
+  it('SCD30/SCD4x: the same raw CO2 for too long is stuck', async () => {
+    const r = tree({ 'iio:device0/name': 'scd30', 'iio:device0/in_concentration_co2_raw': '0.06', 'iio:device0/in_concentration_co2_scale': '1' });
+    const s = new IioCo2Sensor({ name: 'c', iioNames: ['scd30'], iioRoot: r, co2PpmPerUnit: 10_000, stuckAfter: 2 });
+    expect(await s.read()).toEqual({ co2: 600 });
+    expect(await s.read()).toEqual({ co2: 600, faults: ['co2:stuck'] });
+    expect(s.fields).toEqual(['co2', 'temperature', 'humidity']);
+  });
+
+  it('MH-Z19B on a pseudo-terminal: stuck, calibration (0 ppm), then silent (a read failure: the sampler reports it disconnected)', async () => {
+    if (spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status !== 0) {
+      if (process.env.REQUIRE_TOOLS === '1') throw new Error('python3 is required for the pseudo-terminal test');
+      console.log('SKIPPED: python3 not available, the MH-Z19B pseudo-terminal test did not run');
+      return;
+    }
+    const py = `
+import os, pty
+m, s = pty.openpty()
+print(os.ttyname(s), flush=True)
+buf = b''
+n = 0
+while True:
+    buf += os.read(m, 64)
+    while len(buf) >= 9:
+        cmd, buf = buf[:9], buf[9:]
+        n += 1
+        if n > 4: continue
+        ppm = 800 if n <= 3 else 0
+        ans = bytearray([0xff, 0x86, ppm >> 8, ppm & 0xff, 0x40, 0, 0, 0, 0])
+        ans[8] = (0xff - (sum(ans[1:8]) & 0xff) + 1) & 0xff
+        os.write(m, bytes(ans))
+`;
+    const child = spawn('python3', ['-c', py], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const path = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`python exited ${code}`)));
+      });
+      const clock = new FakeClock(Date.now(), 10 * 60_000);
+      const s = new Mhz19bSensor({ name: 'm', open: () => openSerialPort(path), clock, log, warmupMs: 180_000, timeoutMs: 1_000, stuckAfter: 3 });
+      expect(await s.read()).toEqual({ co2: 800 });
+      expect(await s.read()).toEqual({ co2: 800 });
+      expect(await s.read()).toEqual({ co2: 800, faults: ['co2:stuck'] });
+      expect(await s.read()).toEqual({ faults: ['co2:calibration'] });
+      await expect(s.read()).rejects.toThrow(/no valid answer/);
+      s.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('flame module: a GPIO that cannot be read is a read failure (disconnected); its field is flame', async () => {
+    const s = new FlameSensor({ name: 'f', pin: 60, activeLow: true, pollMs: 0, gpioRoot: join(root, 'no-gpio-here'), log });
+    expect(s.fields).toEqual(['flame']);
+    await expect(s.read()).rejects.toThrow();
   });
 });
 

@@ -44,7 +44,7 @@ async function scenario(nodeCmd: string[], label: string, slow: number): Promise
     JSON.stringify({
       deviceId, apiUrl: stack.url, deviceKey: key, queueDir: join(dir, 'queue'), logLevel: 'debug',
       sampleIntervalMs: 150, statsIntervalMs: 60_000,
-      queue: { fsyncIntervalMs: 250 },
+      queue: { fsyncIntervalMs: 250 }, uploadIntervalSeconds: 0.25,
       upload: { batchSize: 40, backoffBaseMs: 100, backoffMaxMs: 800, timeoutMs: 5_000 },
       clock: { testWallOffsetFile: offsetFile },
       sensors: [{ type: 'simulated', scenario: 'fire', startAfterMs: 1_000 }],

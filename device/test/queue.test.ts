@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableQueue, HEADER_BYTES, scanRecords } from '../src/queue/queue.js';
+import { DurableQueue, HEADER_BYTES, QueueFullError, scanRecords } from '../src/queue/queue.js';
 import { captureLog } from './helpers/log.js';
 import { tmpDir } from './helpers/tmp.js';
 
@@ -137,25 +137,70 @@ describe('durable queue', () => {
     q2.close();
   });
 
-  it('when full, drops the oldest segment, counts and logs the readings lost', () => {
+  it('when full, thins quiet records oldest first, keeps alarms and the readings around them, and counts what it gave up', () => {
     const dir = freshDir();
-    const { q, cap } = open(dir, { segmentBytes: 4096, maxBytes: 4 * 4096 });
-    for (let i = 1; i <= 200; i++) q.append(rec(i, 200));
+    const alarm = (i: number) => i % 50 >= 20 && i % 50 < 23; // short alarm episodes: 20-22, 70-72, ...
+    const classify = (p: Buffer) => (alarm((JSON.parse(p.toString()) as { i: number }).i) ? 'alarm' : 'quiet') as 'alarm' | 'quiet';
+    let thinned = 0;
+    const cap = captureLog();
+    const mk = () => DurableQueue.open({ dir, maxBytes: 4 * 4096, segmentBytes: 4096, log: cap.log, cursorFlushMs: 0, classify, onThinned: (k) => (thinned += k) });
+    const q = mk();
+    for (let i = 1; i <= 150; i++) q.append(rec(i, 200));
     q.sync();
     const st = q.stats();
-    expect(st.bytes).toBeLessThanOrEqual(4 * 4096);
-    expect(st.droppedFull).toBeGreaterThan(0);
-    expect(cap.find('queue full').length).toBeGreaterThan(0);
-    const got = ids(q.peek(1000));
-    // The newest are kept, contiguous, ending at the last one appended.
-    expect(got[got.length - 1]).toBe(200);
-    expect(got).toEqual(Array.from({ length: got.length }, (_, k) => 200 - got.length + 1 + k));
-    expect(st.droppedFull + got.length).toBe(200);
+    expect(st.bytes).toBeLessThanOrEqual(4 * 4096 + 300);
+    expect(thinned).toBeGreaterThan(0);
+    expect(st.droppedFull).toBe(thinned);
+    expect(cap.find('quiet readings thinned').length).toBeGreaterThan(0);
+    const recs = q.peek(10_000).filter((r) => r.payload.length > 1); // tombstones (1 byte) stand for thinned records
+    const got = ids(recs);
+    // Every alarm record, and the quiet one just before and after each episode, are still there.
+    for (let i = 1; i <= 150; i++) if (alarm(i)) expect(got).toContain(i);
+    for (const i of [19, 23, 69, 73, 119, 123]) expect(got).toContain(i);
+    // The newest records (the segment being written) are untouched; the oldest quiet ones thinned, not all gone.
+    expect(got.slice(-5)).toEqual([146, 147, 148, 149, 150]);
+    expect(got.filter((i) => i < 60 && !alarm(i)).length).toBeGreaterThan(4);
+    expect(got.filter((i) => i < 60 && !alarm(i)).length).toBeLessThan(40);
+    expect(got.length + thinned).toBe(150);
+    // Sequence numbers do not move: each record keeps its seq (= i here).
+    for (const r of recs) expect(r.seq).toBe((JSON.parse(r.payload.toString()) as { i: number }).i);
     q.close();
-    // The drop is remembered: a reopen does not bring the dropped ones back.
-    const { q: q2 } = open(dir, { segmentBytes: 4096, maxBytes: 4 * 4096 });
-    expect(ids(q2.peek(1000))).toEqual(got);
+    const q2 = mk();
+    expect(ids(q2.peek(10_000).filter((r) => r.payload.length > 1))).toEqual(got);
     q2.close();
+  });
+
+  it('full of alarm records: refuses a quiet one, still takes an alarm one', () => {
+    const dir = freshDir();
+    const cap = captureLog();
+    const classify = (p: Buffer) => ((JSON.parse(p.toString()) as { pad: string }).pad.startsWith('A') ? 'alarm' : 'quiet') as 'alarm' | 'quiet';
+    const q = DurableQueue.open({ dir, maxBytes: 2 * 4096, segmentBytes: 4096, log: cap.log, cursorFlushMs: 0, classify });
+    const alarmRec = (i: number) => Buffer.from(JSON.stringify({ i, pad: 'A'.repeat(200) }));
+    let i = 1;
+    while (q.stats().bytes + 300 < 2 * 4096) q.append(alarmRec(i++));
+    expect(() => q.append(rec(i, 200))).toThrow(QueueFullError);
+    expect(q.append(alarmRec(i))).toBe(i);
+    q.sync();
+    expect(ids(q.peek(10_000))).toEqual(Array.from({ length: i }, (_, k) => k + 1));
+    q.close();
+  });
+
+  it('a segment thinned while a batch is in flight: the ack still lands on the right record', () => {
+    const dir = freshDir();
+    const cap = captureLog();
+    const q = DurableQueue.open({ dir, maxBytes: 4 * 4096, segmentBytes: 4096, log: cap.log, cursorFlushMs: 0, classify: () => 'quiet' });
+    for (let i = 1; i <= 30; i++) q.append(rec(i, 200));
+    q.sync();
+    const batch = q.peek(5); // in flight: 1..5
+    for (let i = 31; i <= 120; i++) q.append(rec(i, 200)); // fills the queue: the first segment is thinned
+    q.sync();
+    expect(q.stats().droppedFull).toBeGreaterThan(0);
+    q.ack(batch[batch.length - 1]!);
+    const next = q.peek(10_000).filter((r) => r.payload.length > 1);
+    expect(ids(next)[0]).toBeGreaterThan(5);
+    expect(ids(next)).toContain(120);
+    for (const r of next) expect(r.seq).toBe((JSON.parse(r.payload.toString()) as { i: number }).i);
+    q.close();
   });
 
   it('keeps going when the cursor file is damaged (resends are harmless)', () => {

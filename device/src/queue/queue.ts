@@ -29,8 +29,15 @@ import { errText, type Logger } from '../log.js';
  * corrupt record inside an older segment ends that segment (logged loudly).
  *
  * A segment is deleted once all of its records are acknowledged. When the
- * total size would pass `maxBytes`, the oldest segment is deleted even if it
- * was not acknowledged (drop-oldest), and the records lost are counted.
+ * total size would pass `maxBytes`, quiet records are thinned, oldest
+ * segment first: the segment is rewritten with every `thinKeepEvery`-th
+ * quiet record kept, every record `classify` calls an alarm kept, and the
+ * quiet records just before and after a run of alarms kept (the first and
+ * last of each episode); a thinned record becomes a 9-byte tombstone, so
+ * sequence numbers do not move. When nothing is left to thin, a quiet
+ * record is refused (QueueFullError) and an alarm one still goes in (past
+ * `maxBytes`): alarm readings are the last to go. A full disk (ENOSPC)
+ * never deletes anything: the error goes to the caller.
  */
 export interface QueueOptions {
   dir: string;
@@ -42,7 +49,24 @@ export interface QueueOptions {
   /** The cursor file is rewritten at most this often (SD wear); on close always. */
   cursorFlushMs?: number;
   now?: () => number;
+  /** Which records must survive a full queue (default: none are protected). */
+  classify?: (payload: Buffer) => 'alarm' | 'quiet';
+  /** A thinned segment keeps one quiet record in this many (default 4). */
+  thinKeepEvery?: number;
+  /** More to keep in the cursor file (counters that must survive a crash: written with each cursor move, no extra write). */
+  meta?: () => Record<string, unknown>;
+  /** Called with the number of quiet records given up each time the queue thins. */
+  onThinned?: (count: number) => void;
 }
+
+/** The queue is full of records it must keep: a quiet one was refused. */
+export class QueueFullError extends Error {
+  readonly code = 'QUEUE_FULL';
+}
+
+/** The payload of a record thinned out of a full queue. */
+export const TOMBSTONE = Buffer.from('~');
+export const isTombstone = (p: Buffer): boolean => p.length === 1 && p[0] === 0x7e;
 
 export interface QueuedRecord {
   seq: number;
@@ -54,6 +78,8 @@ export interface QueuedRecord {
 interface Position {
   base: number;
   offset: number;
+  /** The segment's rewrite generation the offset belongs to. */
+  gen?: number;
 }
 
 interface Segment {
@@ -63,6 +89,10 @@ interface Segment {
   count: number;
   /** Bytes of valid records (the reader never goes past this). */
   bytes: number;
+  /** Bumped when the segment is rewritten by thinning (offsets into it change). */
+  gen: number;
+  /** How many times it was thinned (the least thinned, oldest segment goes first). */
+  thinned: number;
 }
 
 export interface QueueStats {
@@ -90,7 +120,7 @@ export class DurableQueue {
   private readPos: Position | null = null;
   private cursorOnDisk = 0;
   private lastCursorWrite = 0;
-  private droppedFull = 0;
+  private thinnedTotal = 0;
   private droppedCorrupt = 0;
   private closed = false;
   private readonly cursorFlushMs: number;
@@ -134,7 +164,7 @@ export class DurableQueue {
       }
       const m = SEG_RE.exec(name);
       if (!m) continue;
-      this.segs.push({ base: Number(m[1]), path: join(dir, name), count: 0, bytes: 0 });
+      this.segs.push({ base: Number(m[1]), path: join(dir, name), count: 0, bytes: 0, gen: 0, thinned: 0 });
     }
     this.segs.sort((a, b) => a.base - b.base);
 
@@ -228,23 +258,22 @@ export class DurableQueue {
       this.roll();
       active = undefined;
     }
+    if (!this.makeRoom(rec.length) && this.classify(payload) === 'quiet') {
+      throw new QueueFullError('queue: full of alarm readings, quiet reading refused');
+    }
     if (this.fd === null) active = this.createSegment();
-    this.makeRoom(rec.length);
     const seg = active ?? this.segs[this.segs.length - 1]!;
     try {
       writeFully(this.fd!, rec, seg.bytes);
     } catch (err) {
-      // Never leave half a record behind a good one: cut back, then report.
+      // Never leave half a record behind a good one: cut back, then report (ENOSPC included:
+      // what is on disk stays, the caller keeps the record elsewhere).
       try {
         ftruncateSync(this.fd!, seg.bytes);
       } catch {
         /* the next open cuts a torn tail anyway */
       }
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && this.dropOldest('disk full')) {
-        writeFully(this.fd!, rec, seg.bytes);
-      } else {
-        throw err;
-      }
+      throw err;
     }
     seg.bytes += rec.length;
     seg.count++;
@@ -265,7 +294,7 @@ export class DurableQueue {
   }
 
   private createSegment(): Segment {
-    const seg: Segment = { base: this.nextSeq, path: this.segPath(this.nextSeq), count: 0, bytes: 0 };
+    const seg: Segment = { base: this.nextSeq, path: this.segPath(this.nextSeq), count: 0, bytes: 0, gen: 0, thinned: 0 };
     this.fd = openSync(seg.path, 'wx', 0o600);
     this.segs.push(seg);
     fsyncDir(this.opts.dir);
@@ -288,35 +317,115 @@ export class DurableQueue {
     return n;
   }
 
-  private makeRoom(incoming: number): void {
-    while (this.totalBytes() + incoming > this.opts.maxBytes && this.segs.length > 1) {
-      if (!this.dropOldest('queue full')) break;
+  private classify(payload: Buffer): 'alarm' | 'quiet' {
+    try {
+      return this.opts.classify?.(payload) ?? 'quiet';
+    } catch {
+      return 'alarm'; // cannot tell: keep it
     }
   }
 
-  /** Deletes the oldest segment that is not being written, acknowledged or not. */
-  private dropOldest(reason: string): boolean {
-    if (this.segs.length < 2) return false;
-    const seg = this.segs[0]!;
-    const lastSeq = seg.base + seg.count - 1;
-    const lost = Math.max(0, lastSeq - Math.max(this.acked, seg.base - 1));
-    this.droppedFull += lost;
-    this.segs.shift();
-    if (lastSeq > this.acked) {
-      this.acked = lastSeq;
-      this.persistCursor(true);
+  /** Thins quiet records until `incoming` fits under maxBytes; false when nothing more can be thinned. */
+  private makeRoom(incoming: number): boolean {
+    const tried = new Set<Segment>();
+    while (this.totalBytes() + incoming > this.opts.maxBytes) {
+      const candidates = this.segs.filter((s, i) => !tried.has(s) && !(i === this.segs.length - 1 && this.fd !== null));
+      if (candidates.length === 0) return false;
+      // The least thinned first, the oldest among them: history degrades evenly from its old end.
+      const seg = candidates.reduce((a, b) => (b.thinned < a.thinned ? b : a));
+      tried.add(seg);
+      this.thin(seg);
     }
-    if (this.readPos && this.readPos.base === seg.base) {
-      const next = this.segs[0];
-      this.readPos = next ? { base: next.base, offset: 0 } : null;
-    }
-    try {
-      unlinkSync(seg.path);
-    } catch (err) {
-      this.log.error('queue: could not delete a segment', { segment: seg.path, error: errText(err) });
-    }
-    this.log.warn(`queue: ${reason}: oldest segment dropped`, { segment: seg.path, droppedReadings: lost, droppedTotal: this.droppedFull });
     return true;
+  }
+
+  private edgeIsAlarm(seg: Segment | undefined, which: 'first' | 'last'): boolean {
+    if (!seg || seg.count === 0) return false;
+    try {
+      const buf = readFileSync(seg.path).subarray(0, seg.bytes);
+      let off = 0;
+      let last: Buffer | undefined;
+      while (off + HEADER_BYTES <= buf.length) {
+        const len = buf.readUInt32LE(off);
+        last = buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len);
+        if (which === 'first') break;
+        off += HEADER_BYTES + len;
+      }
+      return !!last && !isTombstone(last) && this.classify(last) === 'alarm';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Rewrites one segment without most of its unacknowledged quiet records (see the class comment). */
+  private thin(seg: Segment): void {
+    const buf = readFileSync(seg.path).subarray(0, seg.bytes);
+    const recs: { seq: number; payload: Buffer; alarm: boolean }[] = [];
+    let off = 0;
+    for (let seq = seg.base; off + HEADER_BYTES <= buf.length; seq++) {
+      const len = buf.readUInt32LE(off);
+      const payload = buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len);
+      off += HEADER_BYTES + len;
+      recs.push({ seq, payload, alarm: !isTombstone(payload) && this.classify(payload) === 'alarm' });
+    }
+    const keepEvery = Math.max(2, this.opts.thinKeepEvery ?? 4);
+    // An episode may cross a segment's edge: look at the neighbours' edge records too.
+    const idx = this.segs.indexOf(seg);
+    const prevAlarm = this.edgeIsAlarm(this.segs[idx - 1], 'last');
+    const nextAlarm = this.edgeIsAlarm(this.segs[idx + 1], 'first');
+    const out: Buffer[] = [];
+    let thinned = 0;
+    let quietSeen = 0;
+    let live = 0;
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i]!;
+      const tomb = isTombstone(r.payload);
+      const boundary = (i === 0 ? prevAlarm : !!recs[i - 1]?.alarm) || (i === recs.length - 1 ? nextAlarm : !!recs[i + 1]?.alarm);
+      let keep = tomb || r.seq <= this.acked || r.alarm || boundary;
+      if (!keep) keep = quietSeen++ % keepEvery === keepEvery - 1;
+      if (keep || tomb) out.push(frame(r.payload));
+      else {
+        out.push(frame(TOMBSTONE));
+        thinned++;
+      }
+      if (keep && !tomb && r.seq > this.acked) live++;
+    }
+    seg.thinned++;
+    if (thinned === 0) return;
+    if (live === 0) {
+      // Nothing left to send in it: the whole segment goes (its sequence numbers with it).
+      this.segs.splice(this.segs.indexOf(seg), 1);
+      try {
+        unlinkSync(seg.path);
+      } catch (err) {
+        this.log.error('queue: could not delete a thinned segment', { segment: seg.path, error: errText(err) });
+      }
+      if (this.readPos && this.readPos.base === seg.base) this.readPos = this.findReadPos();
+      this.thinnedTotal += thinned;
+      this.opts.onThinned?.(thinned);
+      return;
+    }
+    const data = Buffer.concat(out);
+    const tmp = `${seg.path}.tmp`;
+    try {
+      writeFileAtomicSync(seg.path, data);
+    } catch (err) {
+      this.log.error('queue: could not thin a segment', { segment: seg.path, error: errText(err) });
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* nothing to clean */
+      }
+      return;
+    }
+    seg.bytes = data.length;
+    seg.gen++;
+    this.thinnedTotal += thinned;
+    if (this.readPos && this.readPos.base === seg.base) this.readPos = this.findReadPos();
+    this.opts.onThinned?.(thinned);
+    this.log.warn('queue: full: quiet readings thinned (alarm readings and episode boundaries kept)', {
+      segment: seg.path, thinned, kept: recs.length - thinned, thinnedTotal: this.thinnedTotal, keepEvery,
+    });
   }
 
   /**
@@ -364,7 +473,7 @@ export class DurableQueue {
         if (out.length > 0 && bytes + len > maxBytes) return out;
         const payload = Buffer.from(buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len));
         off += HEADER_BYTES + len;
-        out.push({ seq, payload, next: { base: seg.base, offset: pos.offset + off } });
+        out.push({ seq, payload, next: { base: seg.base, offset: pos.offset + off, gen: seg.gen } });
         bytes += len;
         seq++;
         progressed = true;
@@ -379,7 +488,9 @@ export class DurableQueue {
   ack(rec: QueuedRecord): void {
     if (this.closed || rec.seq <= this.acked) return;
     this.acked = rec.seq;
-    this.readPos = rec.next;
+    const seg = this.segs.find((s) => s.base === rec.next.base);
+    // A segment thinned (or thinned away) since the peek: its offsets moved, find the position by sequence number.
+    this.readPos = seg && (rec.next.gen === undefined || rec.next.gen === seg.gen) ? rec.next : this.findReadPos();
     this.deleteAckedSegments();
     this.persistCursor(false);
   }
@@ -420,11 +531,12 @@ export class DurableQueue {
 
   /** Writes the cursor if it moved, at most every cursorFlushMs unless forced. */
   persistCursor(force: boolean): void {
-    if (this.acked === this.cursorOnDisk) return;
+    // Forced (close, segment deletion) with meta: written even if the cursor did not move, so the counters are current.
+    if (this.acked === this.cursorOnDisk && !(force && this.opts.meta)) return;
     const t = this.now();
     if (!force && t - this.lastCursorWrite < this.cursorFlushMs) return;
     try {
-      writeFileAtomicSync(join(this.opts.dir, 'cursor'), JSON.stringify({ acked: this.acked }) + '\n');
+      writeFileAtomicSync(join(this.opts.dir, 'cursor'), JSON.stringify({ ...this.opts.meta?.(), acked: this.acked }) + '\n');
       this.cursorOnDisk = this.acked;
       this.lastCursorWrite = t;
     } catch (err) {
@@ -440,7 +552,7 @@ export class DurableQueue {
       unsynced: this.nextSeq - 1 - this.durableSeq,
       acked: this.acked,
       nextSeq: this.nextSeq,
-      droppedFull: this.droppedFull,
+      droppedFull: this.thinnedTotal,
       droppedCorrupt: this.droppedCorrupt,
     };
   }
@@ -491,4 +603,14 @@ export function scanRecords(buf: Buffer): { count: number; validBytes: number } 
     count++;
   }
   return { count, validBytes: off };
+}
+
+/** The cursor file as the agent last wrote it ({acked, ...meta}); undefined when absent or unreadable. */
+export function readCursorFile(dir: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(readFileSync(join(dir, 'cursor'), 'utf8')) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

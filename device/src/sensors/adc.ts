@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { findIioDevice, IIO_ROOT, readNumber, readOptionalNumber } from './sysfs.js';
-import { round, type Measurements, type Sensor } from './types.js';
+import { fault, round, StuckDetector, type Field, type Measurements, type Sensor, type SensorReading } from './types.js';
 
 /** Names the AM335x ADC's IIO device has had across kernels. */
 export const AM335X_ADC_NAMES = ['TI-am335x-adc', 'TI-am335x-adc.0.auto'];
@@ -26,9 +26,15 @@ export interface AdcOptions {
   iioNames: string[];
   iioRoot: string;
   log: Logger;
+  /** MQ-2: no smoke value for this long after power-on (counted from boot): its heater burns in (`smoke:warming_up`). */
+  warmupMs?: number;
+  /** The same averaged raw value this many samples in a row is `stuck` (the ADC always has some noise); 0 = never. */
+  stuckAfter?: number;
+  /** Monotonic ms since boot. */
+  monoMs?: () => number;
 }
 
-export const DEFAULT_ADC = { divider: 1, fullScaleMv: 5000, samples: 4, iioNames: AM335X_ADC_NAMES, iioRoot: IIO_ROOT };
+export const DEFAULT_ADC = { divider: 1, fullScaleMv: 5000, samples: 4, iioNames: AM335X_ADC_NAMES, iioRoot: IIO_ROOT, mq2WarmupMs: 180_000, stuckAfter: 60 };
 
 /** Converts the sensor's output voltage (after undoing the divider) into measurements. */
 export function convert(converter: AdcConverter, sensorMv: number, fullScaleMv: number): Measurements {
@@ -48,20 +54,37 @@ export function convert(converter: AdcConverter, sensorMv: number, fullScaleMv: 
 /** An analog sensor on one input of an IIO ADC (the BeagleBone's AIN0..AIN6). */
 export class AdcSensor implements Sensor {
   readonly name: string;
+  readonly fields: readonly Field[];
   private dir: string | undefined;
   private atRail = false;
+  private railLow = false;
+  private railHigh = false;
+  private lastRaw = 0;
+  private readonly stuck: StuckDetector;
 
   constructor(private readonly o: AdcOptions) {
     this.name = o.name;
+    this.fields = o.converter === 'mq2' ? ['smoke'] : ['temperature'];
+    this.stuck = new StuckDetector(o.stuckAfter ?? DEFAULT_ADC.stuckAfter);
     if (!Number.isInteger(o.channel) || o.channel < 0 || o.channel > 15) throw new Error(`${o.name}: channel must be 0..15`);
     if (!(o.divider >= 1)) throw new Error(`${o.name}: divider must be >= 1 (sensor volts per ADC volt)`);
   }
 
-  async read(): Promise<Measurements> {
+  async read(): Promise<SensorReading> {
+    const field = this.fields[0]!;
     try {
       this.dir ??= await findIioDevice(this.o.iioRoot, this.o.iioNames);
       const mv = await this.readMillivolts(this.dir);
-      return convert(this.o.converter, mv * this.o.divider, this.o.fullScaleMv);
+      // Low rail: an open input (TMP36 and MQ-2 never give 0 V when wired; an LM35 does at 0 C): no value, the fault says why.
+      if (this.railLow && this.o.converter !== 'lm35') return { faults: [fault(field, 'disconnected')] };
+      if (this.o.converter === 'mq2' && (this.o.monoMs?.() ?? Infinity) < (this.o.warmupMs ?? DEFAULT_ADC.mq2WarmupMs)) {
+        return { faults: [fault(field, 'warming_up')] };
+      }
+      const out: SensorReading = convert(this.o.converter, mv * this.o.divider, this.o.fullScaleMv);
+      // High rail: clipped, the real value is at least this; kept (it may be a fire), flagged out of range.
+      if (this.railHigh) out.faults = [fault(field, 'out_of_range')];
+      else if (this.stuck.stuck(this.lastRaw)) out.faults = [fault(field, 'stuck')];
+      return out;
     } catch (err) {
       this.dir = undefined; // look the device up again next time (driver reloaded, renumbered)
       throw err;
@@ -84,6 +107,9 @@ export class AdcSensor implements Sensor {
       min = Math.min(min, raw);
     }
     const raw = sum / this.o.samples;
+    this.lastRaw = raw;
+    this.railLow = max <= 0;
+    this.railHigh = min >= 4095;
     const rail = min <= 0 || max >= 4095;
     if (rail !== this.atRail) {
       this.atRail = rail;

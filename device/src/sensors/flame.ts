@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { GPIO_ROOT, resolveGpio } from './gpio.js';
 import { readOptionalText, readText, writeText } from './sysfs.js';
-import type { Measurements, Sensor } from './types.js';
+import type { Field, Measurements, Sensor } from './types.js';
 
 export interface FlameOptions {
   name: string;
@@ -26,6 +26,7 @@ export const DEFAULT_FLAME = { activeLow: true, pollMs: 250, gpioRoot: GPIO_ROOT
  */
 export class FlameSensor implements Sensor {
   readonly name: string;
+  readonly fields: readonly Field[] = ['flame'];
   private valuePath: string | undefined;
   private latched = false;
   private last: boolean | undefined;

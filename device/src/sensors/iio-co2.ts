@@ -1,5 +1,5 @@
 import { findIioDevice, IIO_ROOT, readIioChannel } from './sysfs.js';
-import { round, type Measurements, type Sensor } from './types.js';
+import { fault, round, StuckDetector, type Field, type Sensor, type SensorReading } from './types.js';
 
 export type IioCo2Model = 'scd30' | 'scd4x' | 'iio-co2';
 
@@ -19,6 +19,8 @@ export interface IioCo2Options {
    * value * 10000. A driver that does not follow the ABI can be fixed here.
    */
   co2PpmPerUnit: number;
+  /** The same raw CO2 value this many reads in a row is `co2:stuck` (0 = never). */
+  stuckAfter?: number;
 }
 
 export const DEFAULT_IIO_CO2 = { iioRoot: IIO_ROOT, co2PpmPerUnit: 10_000 };
@@ -32,21 +34,25 @@ export const DEFAULT_IIO_CO2 = { iioRoot: IIO_ROOT, co2PpmPerUnit: 10_000 };
  */
 export class IioCo2Sensor implements Sensor {
   readonly name: string;
+  readonly fields: readonly Field[] = ['co2', 'temperature', 'humidity'];
   private dir: string | undefined;
+  private readonly stuck: StuckDetector;
 
   constructor(private readonly o: IioCo2Options) {
     this.name = o.name;
+    this.stuck = new StuckDetector(o.stuckAfter ?? 60);
     if (o.iioNames.length === 0) throw new Error(`${o.name}: iioName is required`);
   }
 
-  async read(): Promise<Measurements> {
+  async read(): Promise<SensorReading> {
     try {
       this.dir ??= await findIioDevice(this.o.iioRoot, this.o.iioNames);
       const dir = this.dir;
-      const out: Measurements = {};
+      const out: SensorReading = {};
       const co2 = await readIioChannel(dir, 'in_concentration_co2', 'in_concentration');
       if (co2 === undefined) throw new Error(`${dir}: no in_concentration_co2_raw or _input`);
       out.co2 = Math.round(co2 * this.o.co2PpmPerUnit);
+      if (this.stuck.stuck(co2)) out.faults = [fault('co2', 'stuck')];
       // IIO ABI: temperature in milli degrees Celsius, relative humidity in milli percent.
       const t = await readIioChannel(dir, 'in_temp', 'in_temp');
       if (t !== undefined) out.temperature = round(t / 1000, 2);

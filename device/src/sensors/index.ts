@@ -16,7 +16,7 @@ export function createSensor(c: SensorConfig, clock: Clock, log: Logger): Sensor
     case 'adc':
       return new AdcSensor({
         name: c.name, channel: c.channel, converter: c.converter, divider: c.divider, fullScaleMv: c.fullScaleMv,
-        samples: c.samples, iioNames: c.iioNames, iioRoot: c.iioRoot, log,
+        samples: c.samples, iioNames: c.iioNames, iioRoot: c.iioRoot, log, monoMs: () => clock.monoMs(),
       });
     case 'scd30':
     case 'scd4x':

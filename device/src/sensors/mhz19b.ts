@@ -5,7 +5,7 @@ import { ReadStream } from 'node:tty';
 import { promisify } from 'node:util';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import type { Measurements, Sensor } from './types.js';
+import { fault, StuckDetector, type Field, type Sensor, type SensorReading } from './types.js';
 
 /** "Read CO2 concentration" (command 0x86 to sensor 0x01). */
 export const READ_CO2 = Buffer.from([0xff, 0x01, 0x86, 0x00, 0x00, 0x00, 0x00, 0x00, 0x79]);
@@ -56,6 +56,8 @@ export interface Mhz19bOptions {
   warmupMs: number;
   /** How long to wait for an answer. */
   timeoutMs: number;
+  /** The same ppm this many answers in a row is `co2:stuck` (it always moves by a few ppm); 0 = never. */
+  stuckAfter?: number;
 }
 
 export const DEFAULT_MHZ19B = { warmupMs: 180_000, timeoutMs: 2_000 };
@@ -63,6 +65,8 @@ export const DEFAULT_MHZ19B = { warmupMs: 180_000, timeoutMs: 2_000 };
 /** Winsen MH-Z19B on a UART, 9600 8N1, polled with the 0x86 command. */
 export class Mhz19bSensor implements Sensor {
   readonly name: string;
+  readonly fields: readonly Field[] = ['co2'];
+  private readonly stuck: StuckDetector;
   private port: Duplex | undefined;
   private rx: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | undefined;
@@ -72,6 +76,7 @@ export class Mhz19bSensor implements Sensor {
 
   constructor(private readonly o: Mhz19bOptions) {
     this.name = o.name;
+    this.stuck = new StuckDetector(o.stuckAfter ?? 60);
   }
 
   private async ensurePort(): Promise<Duplex> {
@@ -103,7 +108,7 @@ export class Mhz19bSensor implements Sensor {
     if (p && !p.destroyed) p.destroy();
   }
 
-  async read(): Promise<Measurements> {
+  async read(): Promise<SensorReading> {
     if (this.o.clock.monoMs() < this.o.warmupMs) {
       if (!this.warmLogged) {
         this.warmLogged = true;
@@ -111,7 +116,7 @@ export class Mhz19bSensor implements Sensor {
           sensor: this.name, remainingS: Math.round((this.o.warmupMs - this.o.clock.monoMs()) / 1000),
         });
       }
-      return {};
+      return { faults: [fault('co2', 'warming_up')] };
     }
     const port = await this.ensurePort();
     this.rx = Buffer.alloc(0); // stale bytes from an earlier, late answer
@@ -129,7 +134,9 @@ export class Mhz19bSensor implements Sensor {
       this.rx = this.rx.subarray(r.consumed);
       if (r.ppm !== undefined) {
         this.failures = 0;
-        return { co2: r.ppm };
+        // 0 ppm is not a reading (a sensor that lost its calibration answers it, or 5000+ when saturated).
+        if (r.ppm === 0) return { faults: [fault('co2', 'calibration')] };
+        return this.stuck.stuck(r.ppm) ? { co2: r.ppm, faults: [fault('co2', 'stuck')] } : { co2: r.ppm };
       }
       const left = deadline - Date.now();
       if (left <= 0) break;

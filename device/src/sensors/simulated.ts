@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { round, type Measurements, type Sensor } from './types.js';
+import { FIELDS, round, type Field, type Measurements, type Sensor } from './types.js';
 
 export type Scenario = 'normal' | 'co2-rise' | 'fire';
 export const SCENARIOS: readonly Scenario[] = ['normal', 'co2-rise', 'fire'];
@@ -26,6 +26,7 @@ export const DEFAULT_SIMULATED = { startAfterMs: 30_000, speed: 1, seed: 1 };
  */
 export class SimulatedSensor implements Sensor {
   readonly name: string;
+  readonly fields: readonly Field[] = FIELDS;
   private readonly t0: number;
   private state: number;
 
