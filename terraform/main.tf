@@ -51,6 +51,12 @@ locals {
     REMINDER_MINUTES             = tostring(var.reminder_minutes)
     DEVICE_SERIES                = var.device_series
     OFFLINE_AFTER_SECONDS        = tostring(coalesce(var.thresholds.offlineAfterSeconds, var.offline_after_seconds))
+    THRESHOLDS_PRESET            = var.thresholds_preset
+    UPLOAD_INTERVAL_SECONDS      = tostring(var.upload_interval_seconds)
+    ESCALATE_AFTER_MINUTES       = tostring(var.escalate_after_minutes)
+    OCCUPIED_HOURS               = var.occupied_hours
+    TIMEZONE                     = var.timezone
+    EMERGENCY_NUMBER             = var.emergency_number
     POWERTOOLS_SERVICE_NAME      = var.name
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
@@ -75,6 +81,9 @@ module "alerts" {
   email_addresses   = var.alert_emails
   sms_phone_numbers = var.alert_sms_numbers
   sms_severities    = var.sms_severities
+
+  escalation_email_addresses   = var.escalation_emails
+  escalation_sms_phone_numbers = var.escalation_sms_numbers
 }
 
 module "api" {

@@ -17,8 +17,26 @@ alert_emails      = ["safety-team@example.org"]
 alert_sms_numbers = []
 sms_severities    = ["critical"]
 
-notification_language = "en"
-retention_days        = 90
+# Called once when a critical alert stays unacknowledged escalate_after_minutes
+# (and only then: filter audience = escalation). Not also in the lists above.
+escalation_emails      = ["direction@example.org"]
+escalation_sms_numbers = []
+escalate_after_minutes = 10
+
+# Required: who is told when the platform itself breaks (SMS spend near the
+# limit at which SNS stops sending SMS, sweep not running, notifications
+# failing or late). Without it those alarms reach nobody.
+ops_emails            = ["ops@example.org"]
+ops_sms_numbers       = []
+latency_alarm_seconds = 30
+
+notification_language   = "en"
+thresholds_preset       = "default" # or "fr-erp"
+upload_interval_seconds = 300
+occupied_hours          = "Mon-Fri 08:00-18:00"
+timezone                = "Europe/Paris"
+emergency_number        = "112"
+retention_days          = 90
 
 admin_token_parameter_name = "/fireco2-vpc/admin-token"
 

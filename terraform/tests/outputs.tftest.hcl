@@ -98,6 +98,7 @@ mock_provider "aws" {
 }
 
 variables {
+  ops_emails        = ["oncall@example.org"]
   name              = "fcout"
   lambda_dist_dir   = "tests/fixtures/lambda"
   server_dist_dir   = "tests/fixtures/server"

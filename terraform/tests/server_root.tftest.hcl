@@ -31,7 +31,7 @@ override_data {
 }
 
 override_resource {
-  target          = module.alerts.aws_kms_key.alerts
+  target          = module.alerts.module.topic.aws_kms_key.this
   override_during = plan
   values = {
     arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -40,6 +40,7 @@ override_resource {
 }
 
 variables {
+  ops_emails         = ["oncall@example.org"]
   name               = "fcsrv"
   mode               = "vpc"
   server_dist_dir    = "tests/fixtures/server"
@@ -59,6 +60,12 @@ run "settings_routes_and_instance_policy" {
     log_level                     = "DEBUG"
     admin_token_parameter_name    = "/site/lyon/admin-token"
     server_sweep_interval_seconds = 30
+    thresholds_preset             = "fr-erp"
+    upload_interval_seconds       = 120
+    escalate_after_minutes        = 0
+    occupied_hours                = "Mon-Sat 08:00-19:00"
+    timezone                      = "Europe/Brussels"
+    emergency_number              = "18"
   }
 
   assert {
@@ -89,6 +96,12 @@ run "settings_routes_and_instance_policy" {
       "READINGS_TABLE='fcsrv-readings'",
       "ALERTS_TOPIC_ARN='arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts'",
       "POWERTOOLS_LOG_LEVEL='DEBUG'",
+      "THRESHOLDS_PRESET='fr-erp'",
+      "UPLOAD_INTERVAL_SECONDS='120'",
+      "ESCALATE_AFTER_MINUTES='0'",
+      "OCCUPIED_HOURS='Mon-Sat 08:00-19:00'",
+      "TIMEZONE='Europe/Brussels'",
+      "EMERGENCY_NUMBER='18'",
     ] : contains(split("\n", module.server[0].environment_file), line)])
     error_message = "The settings must reach the servers' environment file:\n${module.server[0].environment_file}"
   }

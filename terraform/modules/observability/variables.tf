@@ -103,14 +103,21 @@ variable "sweep_schedule" {
 # ---------------------------------------------------------------------------
 
 variable "ops_emails" {
-  description = "E-mail addresses subscribed to the operations topic (alarms about the platform itself)."
+  description = "E-mail addresses subscribed to the operations topic (alarms about the platform itself); validated by the root module."
   type        = list(string)
   default     = []
+}
 
-  validation {
-    condition     = alltrue([for e in var.ops_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
-    error_message = "Each entry of ops_emails must be an e-mail address such as name@example.org."
-  }
+variable "ops_sms_numbers" {
+  description = "Phone numbers (E.164) subscribed by SMS to the operations topic; validated by the root module."
+  type        = list(string)
+  default     = []
+}
+
+variable "latency_alarm_seconds" {
+  description = "The notification-latency alarm fires when the p95 of NotificationLatency over 15 minutes is above this many seconds."
+  type        = number
+  default     = 30
 }
 
 variable "kms_deletion_window_days" {
