@@ -124,14 +124,17 @@ module "network" {
   aws = merge(local.aws, {
     reverse_dns_prefix = data.aws_partition.current.reverse_dns_prefix
   })
-  vpc_cidr                = var.vpc_cidr
-  availability_zones      = var.availability_zones
-  az_count                = var.az_count
-  subnet_newbits          = var.subnet_newbits
-  subnet_cidrs            = var.subnet_cidrs
-  nat_gateway_mode        = var.nat_gateway_mode
-  enable_flow_logs        = var.enable_flow_logs
-  flow_log_retention_days = var.log_retention_days
+  vpc_cidr           = var.vpc_cidr
+  availability_zones = var.availability_zones
+  az_count           = var.az_count
+  subnet_newbits     = var.subnet_newbits
+  subnet_cidrs       = var.subnet_cidrs
+  nat_gateway_mode   = var.nat_gateway_mode
+  # An interface endpoint for every service the servers call that has no
+  # gateway endpoint, so the alert path needs no NAT gateway.
+  interface_endpoint_services = sort([for s, kind in module.server[0].aws_services : s if kind == "Interface"])
+  enable_flow_logs            = var.enable_flow_logs
+  flow_log_retention_days     = var.log_retention_days
 }
 
 # module "server" (vpc mode): server.tf.

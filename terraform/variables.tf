@@ -445,13 +445,13 @@ variable "subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "\"single\": one NAT gateway shared by the private subnets (cheaper); \"per_az\": one per zone (survives a zone outage)."
+  description = "NAT gateways of the private subnets. The alert path never needs one (VPC endpoints reach every AWS service the servers call); a NAT carries only Session Manager and any non-AWS destination. \"per_az\": one per zone (about 33 USD a month each plus data), survives the loss of a zone; \"single\": one for all (cheaper; Session Manager is lost with its zone); \"none\": no internet access at all from the private subnets (cheapest; no Session Manager)."
   type        = string
-  default     = "single"
+  default     = "per_az"
 
   validation {
-    condition     = contains(["single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" or \"per_az\"."
+    condition     = contains(["per_az", "single", "none"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"per_az\", \"single\" or \"none\"."
   }
 }
 

@@ -45,7 +45,7 @@ admin_token_parameter_name = "/fireco2-vpc/admin-token"
 availability_zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
 az_count           = 2
 vpc_cidr           = "10.40.0.0/16"
-nat_gateway_mode   = "single" # "per_az" survives the loss of a zone, at one NAT gateway per zone
+nat_gateway_mode   = "per_az" # one per zone; "single" saves ~33 USD/month per zone (only Session Manager is lost with its zone; alerts use the VPC endpoints), "none" has no internet at all
 enable_flow_logs   = true
 
 # Servers: arm64 (Graviton) instances, 2 to 4, scaled on average CPU.

@@ -319,6 +319,17 @@ run "servers_behind_an_internal_load_balancer" {
     condition     = strcontains(output.user_data, "<<'FIREMON_EOF'\n${chomp(output.systemd_unit)}\nFIREMON_EOF\n") && strcontains(output.user_data, "<<'FIREMON_EOF'\n${chomp(output.environment_file)}\nFIREMON_EOF\n")
     error_message = "The boot script writes the unit and the environment file exactly as rendered."
   }
+
+  assert {
+    # aws_services (what the VPC must reach without a NAT) names exactly the
+    # services of the instance policy's actions, but KMS (only through
+    # DynamoDB, SNS and SSM) and Session Manager's channel (ssmmessages).
+    condition = toset(keys(output.aws_services)) == toset([
+      for svc in distinct(flatten([for st in jsondecode(output.instance_policy).Statement : [for a in flatten([st.Action]) : split(":", a)[0]]])) :
+      svc if !contains(["kms", "ssmmessages"], svc)
+    ])
+    error_message = "The servers call a service that aws_services (and so the VPC endpoints) does not list, or the reverse: ${jsonencode(output.aws_services)} vs ${output.instance_policy}"
+  }
 }
 
 run "current_image_from_the_public_parameter" {

@@ -86,14 +86,15 @@ variable "subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "`single`: one NAT gateway for every private subnet (cheaper); `per_az`: one per availability zone (survives the loss of a zone)."
+  description = "`per_az`: one NAT gateway per availability zone; `single`: one for every private subnet (cheaper, internet access lost with its zone); `none`: no NAT (the servers reach AWS through the VPC endpoints only)."
   type        = string
-  default     = "single"
+  default     = "per_az"
+}
 
-  validation {
-    condition     = contains(["single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" or \"per_az\"."
-  }
+variable "interface_endpoint_services" {
+  description = "AWS services reached through interface endpoints (the last part of com.amazonaws.<region>.<service>); DynamoDB and S3 have gateway endpoints."
+  type        = list(string)
+  default     = ["sns", "ssm", "logs"]
 }
 
 variable "enable_flow_logs" {

@@ -168,3 +168,19 @@ resource "aws_iam_instance_profile" "instance" {
   name = local.server_name
   role = aws_iam_role.instance.name
 }
+
+# Every AWS service the servers call, and how a VPC without NAT reaches it
+# (modules/network creates these endpoints; tests/zone_failure.tftest.hcl
+# holds the two together, and tests/server.tftest.hcl holds this list to the
+# actions of the instance policy). KMS is only used through DynamoDB, SNS and
+# SSM (kms:ViaService). Session Manager's ssmmessages channel is operator
+# access, not the alert path: it goes through a NAT gateway.
+locals {
+  aws_services = {
+    dynamodb = "Gateway"   # readings, devices, alerts
+    s3       = "Gateway"   # the bundle; Amazon Linux's package repositories at boot
+    sns      = "Interface" # alert notifications
+    ssm      = "Interface" # the admin token; Session Manager registration
+    logs     = "Interface" # the CloudWatch agent: the service's log and EMF lines
+  }
+}

@@ -91,3 +91,8 @@ output "user_data" {
   description = "The boot script of the instances."
   value       = local.user_data
 }
+
+output "aws_services" {
+  description = "Every AWS service the servers call, with the kind of VPC endpoint that reaches it without a NAT gateway (Gateway or Interface)."
+  value       = local.aws_services
+}
