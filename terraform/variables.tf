@@ -367,6 +367,28 @@ variable "api_throttling_rate_limit" {
   }
 }
 
+variable "readings_throttling_burst_limit" {
+  description = "Burst limit (requests) of POST /v1/readings, the boards' upload: its own budget, so that a flood on the other routes cannot crowd out the boards (both modes)."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.readings_throttling_burst_limit >= 1 && var.readings_throttling_burst_limit <= 5000 && floor(var.readings_throttling_burst_limit) == var.readings_throttling_burst_limit
+    error_message = "readings_throttling_burst_limit must be a whole number from 1 to 5000."
+  }
+}
+
+variable "readings_throttling_rate_limit" {
+  description = "Steady-state rate limit (requests per second) of POST /v1/readings. A board uploads once per upload_interval_seconds (at once on an alarm): 100/s serves about 30000 boards at the default 300 s."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.readings_throttling_rate_limit > 0 && var.readings_throttling_rate_limit <= 10000
+    error_message = "readings_throttling_rate_limit must be above 0 and at most 10000 requests per second."
+  }
+}
+
 # ---------------------------------------------------------------------------
 # Network (mode = "vpc")
 # ---------------------------------------------------------------------------

@@ -37,7 +37,9 @@ run "functions" {
   }
 
   variables {
-    lambda_dist_dir = "tests/fixtures/lambda"
+    lambda_dist_dir   = "tests/fixtures/lambda"
+    routes            = { "POST /v1/readings" = "ingest", "$default" = "api" }
+    access_log_format = "{\"requestId\":\"$context.requestId\"}"
   }
 
   assert {
@@ -61,7 +63,7 @@ run "servers" {
     }
     bundle_dir        = "tests/fixtures/server"
     ami_id            = "ami-0123456789abcdef0"
-    route_keys        = ["$default"]
+    route_keys        = ["$default", "POST /v1/readings"]
     access_log_format = "{\"requestId\":\"$context.requestId\"}"
   }
 

@@ -34,51 +34,9 @@ locals {
 
   zip = { for k in keys(local.functions) : k => "${var.lambda_dist_dir}/${k}.zip" }
 
-  # Routes of the HTTP API contract (shared/contract/api.md). Every route but
-  # the device upload goes to `api`; `$default` lets the app answer unknown
-  # paths and methods with 404/405 in the contract's error shape.
-  api_routes = [
-    "GET /healthz",
-    "GET /",
-    "POST /v1/devices",
-    "GET /v1/devices",
-    "GET /v1/devices/{deviceId}",
-    "PATCH /v1/devices/{deviceId}",
-    "DELETE /v1/devices/{deviceId}",
-    "POST /v1/devices/{deviceId}/keys",
-    "GET /v1/devices/{deviceId}/readings",
-    "GET /v1/alerts",
-    "POST /v1/alerts/{alertId}/ack",
-    "$default",
-  ]
-  # The routes of the HTTP API, whatever serves them (the server variant
-  # exposes the same ones: output route_keys).
-  route_keys = concat(local.api_routes, ["POST /v1/readings"])
-
-  # One JSON object per request. No headers, so no token is ever logged.
-  # Shared with the server variant's HTTP API (output access_log_format).
-  access_log_format = jsonencode({
-    requestId          = "$context.requestId"
-    requestTime        = "$context.requestTime"
-    sourceIp           = "$context.identity.sourceIp"
-    userAgent          = "$context.identity.userAgent"
-    httpMethod         = "$context.httpMethod"
-    path               = "$context.path"
-    routeKey           = "$context.routeKey"
-    protocol           = "$context.protocol"
-    status             = "$context.status"
-    responseLength     = "$context.responseLength"
-    responseLatency    = "$context.responseLatency"
-    integrationStatus  = "$context.integrationStatus"
-    integrationLatency = "$context.integrationLatency"
-    integrationError   = "$context.integrationErrorMessage"
-    errorMessage       = "$context.error.message"
-  })
-
-  routes = var.enable_http_api ? merge(
-    { for r in local.api_routes : r => "api" },
-    { "POST /v1/readings" = "ingest" },
-  ) : {}
+  # Route key => function, from the root (terraform/app-routes.json, made
+  # from the application's route table).
+  routes = var.enable_http_api ? var.routes : {}
 
   # Index ARNs are <table arn>/index/<name> (names from tables.ts).
   table = var.table_arns
@@ -402,11 +360,29 @@ resource "aws_cloudwatch_event_rule" "sweep" {
   schedule_expression = var.sweep_schedule
 }
 
+# A sweep that could not start within a minute is replaced by the next one:
+# retries and event age are bounded on both hops (EventBridge -> Lambda's
+# queue, and Lambda's own asynchronous retries), so a backlog of stale
+# sweeps can never pile up behind an outage. The sweep is idempotent (its
+# writes are conditional), so one retry is harmless.
 resource "aws_cloudwatch_event_target" "sweep" {
   count = var.enable_sweep ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.sweep[0].name
   arn  = aws_lambda_function.this["sweep"].arn
+
+  retry_policy {
+    maximum_retry_attempts       = 2
+    maximum_event_age_in_seconds = 60
+  }
+}
+
+resource "aws_lambda_function_event_invoke_config" "sweep" {
+  count = var.enable_sweep ? 1 : 0
+
+  function_name                = aws_lambda_function.this["sweep"].function_name
+  maximum_retry_attempts       = 1
+  maximum_event_age_in_seconds = 60
 }
 
 resource "aws_lambda_permission" "sweep_schedule" {
@@ -441,6 +417,9 @@ resource "aws_cloudwatch_log_group" "access" {
 resource "aws_apigatewayv2_stage" "default" {
   count = var.enable_http_api ? 1 : 0
 
+  # route_settings name a route that must exist first.
+  depends_on = [aws_apigatewayv2_route.this]
+
   api_id      = aws_apigatewayv2_api.http[0].id
   name        = "$default"
   auto_deploy = true
@@ -450,9 +429,17 @@ resource "aws_apigatewayv2_stage" "default" {
     throttling_rate_limit  = var.throttling_rate_limit
   }
 
+  # The boards' upload has its own budget: a flood on the other routes (or
+  # on unknown paths, `$default`) cannot take it.
+  route_settings {
+    route_key              = "POST /v1/readings"
+    throttling_burst_limit = var.readings_throttling_burst_limit
+    throttling_rate_limit  = var.readings_throttling_rate_limit
+  }
+
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access[0].arn
-    format          = local.access_log_format
+    format          = var.access_log_format
   }
 }
 

@@ -228,3 +228,15 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "readings_throttling_burst_limit" {
+  description = "Burst limit (requests) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 200
+}
+
+variable "readings_throttling_rate_limit" {
+  description = "Steady-state rate limit (requests per second) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 100
+}
