@@ -129,19 +129,20 @@ run "settings_routes_and_instance_policy" {
   }
 
   # Statement id => sorted actions: the union of what api, ingest and sweep
-  # may do, per table and index, plus the server's own needs.
+  # may do (modules/app-permissions, merged per resource set), plus the
+  # server's own needs.
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      AlertItems           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DecryptAdminToken    = ["kms:Decrypt"]
-      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      Devices              = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
       FetchBundle          = ["s3:GetObject"]
       ListAlerts           = ["dynamodb:Query"]
       Notify               = ["sns:Publish"]
       OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
       ReadAdminToken       = ["ssm:GetParameter"]
-      Readings             = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
-      ReadingsByTime       = ["dynamodb:Query"]
+      ReadReadings         = ["dynamodb:Query"]
+      StoreReadings        = ["dynamodb:GetItem", "dynamodb:PutItem"]
       SessionManager       = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
       TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
@@ -150,16 +151,16 @@ run "settings_routes_and_instance_policy" {
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
-      Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
+      AlertItems           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
       DecryptAdminToken    = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
-      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
+      Devices              = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
       FetchBundle          = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
       ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
       Notify               = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
       OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
       ReadAdminToken       = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
-      Readings             = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
-      ReadingsByTime       = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
+      ReadReadings         = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
+      StoreReadings        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
       SessionManager       = ["*"]
       TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })

@@ -38,22 +38,7 @@ locals {
   # from the application's route table).
   routes = var.enable_http_api ? var.routes : {}
 
-  # Index ARNs are <table arn>/index/<name> (names from tables.ts).
-  table = var.table_arns
-  index = {
-    readings_by_time = "${var.table_arns.readings}/index/byTime"
-    alerts_all       = ["${var.table_arns.alerts}/index/byStatus", "${var.table_arns.alerts}/index/byDevice"]
-  }
 
-  admin_token_parameter_arn = "${local.arn_prefix.ssm}:parameter/${trimprefix(var.admin_token_parameter_name, "/")}"
-  # When the admin token is encrypted with the AWS managed key alias/aws/ssm,
-  # the key's id is not known without an API call (and that key only exists
-  # once a SecureString has been created in the region). The statement that
-  # uses this pattern is narrowed by two conditions: kms:ViaService (only
-  # through SSM) and kms:EncryptionContext:PARAMETER_ARN (SSM puts the
-  # parameter's ARN in the encryption context), so it can decrypt this one
-  # parameter and nothing else.
-  admin_token_kms_resource = coalesce(var.admin_token_kms_key_arn, "${local.arn_prefix.kms}:key/*")
 
   log_group_names = { for k in keys(local.all_functions) : k => "/aws/lambda/${var.name}-${k}" }
   # Lambda's own log streams are created with generated names; ":*" after
@@ -76,210 +61,50 @@ data "aws_iam_policy_document" "assume_lambda" {
   }
 }
 
-data "aws_iam_policy_document" "ingest" {
-  count = contains(keys(local.functions), "ingest") ? 1 : 0
+# The application's permissions come from ../app-permissions (shared with
+# the servers' instance role); each function adds its own log stream.
+module "permissions" {
+  source = "../app-permissions"
 
-  # PutItem stores a reading once (conditional put); GetItem fetches the
-  # first stored version of a duplicate (src/app/ingest.ts).
-  statement {
-    sid       = "StoreReadings"
-    actions   = ["dynamodb:PutItem", "dynamodb:GetItem"]
-    resources = [local.table.readings]
-  }
-
-  statement {
-    sid       = "ReadRecentReadings"
-    actions   = ["dynamodb:Query"]
-    resources = [local.table.readings, local.index.readings_by_time]
-  }
-
-  statement {
-    sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "Alerts"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "Notify"
-    actions   = ["sns:Publish"]
-    resources = [var.topic_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
-    content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  statement {
-    sid       = "TopicKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.topic_kms_key_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sns.${var.aws.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "OwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.ingest]
-  }
+  aws                        = var.aws
+  table_arns                 = var.table_arns
+  table_kms_key_arn          = var.table_kms_key_arn
+  topic_arn                  = var.topic_arn
+  topic_kms_key_arn          = var.topic_kms_key_arn
+  admin_token_parameter_name = var.admin_token_parameter_name
+  admin_token_kms_key_arn    = var.admin_token_kms_key_arn
 }
 
-data "aws_iam_policy_document" "api" {
-  count = contains(keys(local.functions), "api") ? 1 : 0
-
-  statement {
-    sid       = "Devices"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "ReadReadings"
-    actions   = ["dynamodb:Query"]
-    resources = [local.table.readings, local.index.readings_by_time]
-  }
-
-  statement {
-    sid       = "AlertItems"
-    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "ListAlerts"
-    actions   = ["dynamodb:Query"]
-    resources = local.index.alerts_all
-  }
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
 
   dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
+    for_each = module.permissions.statements[each.key]
     content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
-    }
-  }
-
-  statement {
-    sid       = "ReadAdminToken"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.admin_token_parameter_arn]
-  }
-
-  statement {
-    sid       = "DecryptAdminToken"
-    actions   = ["kms:Decrypt"]
-    resources = [local.admin_token_kms_resource]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["ssm.${var.aws.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:PARAMETER_ARN"
-      values   = [local.admin_token_parameter_arn]
     }
   }
 
   statement {
     sid       = "OwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.api]
-  }
-}
-
-data "aws_iam_policy_document" "sweep" {
-  count = contains(keys(local.functions), "sweep") ? 1 : 0
-
-  # PutItem: raising `offline` on a board whose readings were never
-  # evaluated creates its alert-state item (alertStates.commit, version 0).
-  statement {
-    sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "AlertItems"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "ListAlerts"
-    actions   = ["dynamodb:Query"]
-    resources = local.index.alerts_all
-  }
-
-  statement {
-    sid       = "Notify"
-    actions   = ["sns:Publish"]
-    resources = [var.topic_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
-    content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  statement {
-    sid       = "TopicKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.topic_kms_key_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sns.${var.aws.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "OwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.sweep]
+    resources = [local.log_streams[each.key]]
   }
 }
 
 locals {
-  policies = {
-    api    = one(data.aws_iam_policy_document.api[*].json)
-    ingest = one(data.aws_iam_policy_document.ingest[*].json)
-    sweep  = one(data.aws_iam_policy_document.sweep[*].json)
-  }
+  policies = { for k in keys(local.all_functions) : k => try(data.aws_iam_policy_document.function[k].json, null) }
 }
 
 resource "aws_iam_role" "function" {
