@@ -39,13 +39,19 @@ tf-check: build ## offline Terraform checks: fmt, validate, terraform test
 test: lint typecheck test-unit tf-check ## everything CI runs
 	@echo "make test: all checks passed"
 
-plan: build ## terraform plan (MODE=serverless|vpc, TFVARS=... to override the example)
+# MODE and TFVARS are checked before anything is built or initialised.
+plan: ## terraform plan (MODE=serverless|vpc, TFVARS=... to override the example)
+	@bash scripts/tf.sh preflight plan
+	@$(MAKE) --no-print-directory build
 	bash scripts/tf.sh plan
 
-apply: build ## terraform apply
+apply: ## terraform apply (TFVARS=your copy of an example: required)
+	@bash scripts/tf.sh preflight apply
+	@$(MAKE) --no-print-directory build
 	bash scripts/tf.sh apply
 
-destroy: ## terraform destroy
+destroy: ## terraform destroy (MODE, TFVARS as for apply)
+	@bash scripts/tf.sh preflight destroy
 	bash scripts/tf.sh destroy
 
 device: install ## bundle the BeagleBone agent into dist/device/agent.mjs

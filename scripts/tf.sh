@@ -6,6 +6,7 @@
 #   scripts/tf.sh apply   [terraform apply args]     MODE=...             TFVARS=...  (or: apply x.tfplan)
 #   scripts/tf.sh destroy [terraform destroy args]   MODE=...             TFVARS=...
 #   scripts/tf.sh check                              offline: fmt, validate, terraform test
+#   scripts/tf.sh preflight plan|apply|destroy       only the checks of MODE and TFVARS (make runs it before building)
 #   scripts/tf.sh cli-config                         write the CLI configuration, print its path
 #
 # Environment:
@@ -32,7 +33,7 @@ CLI_DIR="$TF_DIR/.tfcli"
 export CHECKPOINT_DISABLE=1
 
 usage() {
-  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -99,34 +100,54 @@ backend_args() {
 init_dir() { # dir [extra init args...]
   local dir="$1"
   shift
-  tf -chdir="$dir" init -input=false -no-color "$@" >"$CLI_DIR/init.log" 2>&1 || {
-    cat "$CLI_DIR/init.log" >&2
-    echo "ERROR: terraform init failed in ${dir#"$ROOT"/}" >&2
+  # Streamed, not captured: a first provider download takes a while and
+  # must not look hung.
+  tf -chdir="$dir" init -input=false -no-color "$@" || {
+    echo "ERROR: terraform init failed in ${dir#"$ROOT"/} (its output is above)" >&2
     return 1
   }
 }
 
-# Resolves MODE and TFVARS into the argument list VAR_ARGS.
+# Resolves MODE and TFVARS into the argument list VAR_ARGS; refuses bad
+# input before anything is built or initialised. $1: the command (plan,
+# apply, destroy).
 resolve_vars() {
+  local cmd="${1:-plan}"
   local mode="${MODE:-serverless}"
   case "$mode" in
     serverless | vpc) ;;
     *)
-      echo "ERROR: MODE must be serverless or vpc (got '$mode')" >&2
+      echo "ERROR: MODE must be serverless or vpc (got '$mode'), e.g. make $cmd MODE=vpc" >&2
       exit 2
       ;;
   esac
-  local tfvars="${TFVARS:-terraform/examples/$mode.tfvars}"
+  local example="terraform/examples/$mode.tfvars"
+  if [[ -z "${TFVARS:-}" && "$cmd" == apply ]]; then
+    echo "ERROR: make apply needs TFVARS: without it, it would deploy the example $example and its contacts (safety-team@example.org, ops@example.org, +33639980000)." >&2
+    echo "       Copy the example, put your own name, region and contacts in it, then apply it:" >&2
+    echo "         cp $example terraform/examples/my-site.local.tfvars" >&2
+    echo "         make apply MODE=$mode TFVARS=terraform/examples/my-site.local.tfvars" >&2
+    exit 2
+  fi
+  local tfvars="${TFVARS:-$example}"
   [[ "$tfvars" == /* ]] || tfvars="$ROOT/$tfvars"
   if [[ ! -f "$tfvars" ]]; then
-    echo "ERROR: variable file $tfvars not found" >&2
+    echo "ERROR: variable file ${TFVARS:-$example} not found. Start from an example:" >&2
+    echo "         cp $example ${TFVARS:-terraform/examples/my-site.local.tfvars}" >&2
+    echo "       then edit its name, region and contacts (every variable: terraform/variables.tf)." >&2
+    exit 2
+  fi
+  if [[ "$cmd" == apply ]] && grep -Eq '@example\.(org|com|net|fr)|\+33639980000' "$tfvars"; then
+    echo "ERROR: ${TFVARS} still holds the example's contacts:" >&2
+    grep -En '@example\.(org|com|net|fr)|\+33639980000' "$tfvars" | sed 's/^/         /' >&2
+    echo "       Alerts would go to nobody: put the real addresses and numbers of the people to tell." >&2
     exit 2
   fi
   VAR_ARGS=("-var-file=$tfvars")
   if [[ -n "${MODE:-}" ]]; then
     VAR_ARGS+=("-var=mode=$MODE")
   fi
-  if ! grep -Eq '^[[:space:]]*lambda_dist_dir[[:space:]]*=' "$tfvars" && [[ ! -f "$ROOT/dist/lambda/sweep.zip" ]]; then
+  if [[ "$cmd" != preflight ]] && ! grep -Eq '^[[:space:]]*lambda_dist_dir[[:space:]]*=' "$tfvars" && [[ ! -f "$ROOT/dist/lambda/sweep.zip" ]]; then
     echo "NOTE: dist/lambda/*.zip not found: run 'npm run build' first (make plan/apply does)." >&2
   fi
 }
@@ -198,27 +219,43 @@ main() {
       backend_args
       tf -chdir="$TF_DIR" init -input=false "${BACKEND_ARGS[@]}" "$@"
       ;;
+    preflight)
+      # The checks of plan/apply/destroy that need neither a build nor
+      # terraform: make runs them first, so a typo costs nothing.
+      case "${1:-}" in
+        plan | apply | destroy) resolve_vars "$1" ;;
+        *)
+          echo "ERROR: preflight takes plan, apply or destroy" >&2
+          exit 2
+          ;;
+      esac
+      ;;
     plan)
+      resolve_vars plan
       require_terraform
       write_cli_config
-      resolve_vars
       backend_args
       init_dir "$TF_DIR" "${BACKEND_ARGS[@]}"
       tf -chdir="$TF_DIR" plan -input=false "${VAR_ARGS[@]}" "$@"
       ;;
     apply | destroy)
+      local last=""
+      [[ $# -eq 0 ]] || last="${!#}"
+      local saved_plan=0
+      if [[ "$cmd" == apply && -n "$last" && "$last" != -* && -f "$TF_DIR/$last" ]]; then
+        # A saved plan (`tf.sh plan -out=x.tfplan`, written under terraform/)
+        # already holds its variables.
+        saved_plan=1
+      else
+        resolve_vars "$cmd"
+      fi
       require_terraform
       write_cli_config
       backend_args
       init_dir "$TF_DIR" "${BACKEND_ARGS[@]}"
-      local last=""
-      [[ $# -eq 0 ]] || last="${!#}"
-      if [[ "$cmd" == apply && -n "$last" && "$last" != -* && -f "$TF_DIR/$last" ]]; then
-        # A saved plan (`tf.sh plan -out=x.tfplan`, written under terraform/)
-        # already holds its variables.
+      if [[ $saved_plan -eq 1 ]]; then
         tf -chdir="$TF_DIR" apply "$@"
       else
-        resolve_vars
         tf -chdir="$TF_DIR" "$cmd" "${VAR_ARGS[@]}" "$@"
       fi
       ;;

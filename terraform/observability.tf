@@ -39,6 +39,8 @@ module "observability" {
   sweep_schedule    = var.sweep_schedule
 
   ops_emails                 = var.ops_emails
+  ops_sms_numbers            = var.ops_sms_numbers
+  latency_alarm_seconds      = var.latency_alarm_seconds
   alarm_thresholds           = var.alarm_thresholds
   sweep_alarm_period_seconds = var.sweep_alarm_period_seconds
   dashboard_range            = var.dashboard_range

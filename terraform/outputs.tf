@@ -80,7 +80,13 @@ output "next_steps" {
        Subscription Confirmation" e-mail: follow its link, or that address gets no alerts.
     3. SMS to ${length(var.alert_sms_numbers)} number(s) for severities ${join(", ", var.sms_severities)}: a new account is in
        the SMS sandbox (verify the numbers or request production access) with a 1 USD monthly spend limit.
-    4. ${local.next_step_api}
+    4. The platform's own alarms (SMS spend near the limit, sweep not running,
+       notifications failing or late) go to the operations topic ${var.name}-ops:
+       ${length(var.ops_emails)} address(es) in ops_emails must confirm their subscription e-mail too,
+       and ${length(var.ops_sms_numbers)} number(s) in ops_sms_numbers get them by SMS.
+    5. Escalations (a critical alert unacknowledged after ${var.escalate_after_minutes} min) also go to
+       ${length(var.escalation_emails)} address(es) in escalation_emails and ${length(var.escalation_sms_numbers)} number(s) in escalation_sms_numbers${var.escalate_after_minutes == 0 ? " (off: escalate_after_minutes = 0)" : ""}.
+    6. ${local.next_step_api}
     Details: docs/terraform.md
   EOT
 }

@@ -4,9 +4,8 @@
 #
 #   - the servers get the application's settings from the one place the
 #     functions get them (local.app_environment, main.tf);
-#   - the HTTP API in front of them has the routes and access log format of
-#     the serverless one (outputs of the api module, which creates nothing
-#     in vpc mode);
+#   - the HTTP API in front of them has the routes (terraform/app-routes.json)
+#     and access log format of the serverless one (locals of main.tf);
 #   - they run the sweep themselves, so vpc mode has no Lambda function.
 
 locals {
@@ -43,9 +42,12 @@ module "server" {
   desired_capacity = var.server_desired_capacity
   cpu_target       = var.server_cpu_target
 
-  route_keys             = module.api.route_keys
-  access_log_format      = module.api.access_log_format
+  route_keys             = sort(keys(local.routes))
+  access_log_format      = local.access_log_format
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
-  log_retention_days     = var.log_retention_days
+
+  readings_throttling_burst_limit = var.readings_throttling_burst_limit
+  readings_throttling_rate_limit  = var.readings_throttling_rate_limit
+  log_retention_days              = var.log_retention_days
 }

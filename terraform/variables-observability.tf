@@ -14,13 +14,18 @@ variable "device_series" {
 }
 
 variable "ops_emails" {
-  description = "E-mail addresses told when the platform itself is in trouble (the operations topic <name>-ops; each confirms its subscription once)."
+  description = "E-mail addresses told when the platform itself is in trouble (the operations topic <name>-ops: SMS spend near the monthly limit, sweep not running, notifications failing or late). Required: ops_emails and ops_sms_numbers may not both be empty, or those alarms reach nobody. Each address confirms its subscription once."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for e in var.ops_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
     error_message = "Each entry of ops_emails must be an e-mail address such as name@example.org."
+  }
+
+  validation {
+    condition     = length(var.ops_emails) + length(var.ops_sms_numbers) > 0
+    error_message = "Set ops_emails (or ops_sms_numbers): without them the platform's own alarms (SMS spend near the limit at which SNS stops sending SMS, sweep not running, notifications failing or late) reach nobody."
   }
 }
 

@@ -2,11 +2,6 @@
 # The application's settings are not here: the servers get the same ones as
 # the functions (local.app_environment, main.tf).
 
-terraform {
-  # 1.9: validations that refer to other variables (server_min_size <= server_max_size).
-  required_version = ">= 1.9"
-}
-
 variable "server_dist_dir" {
   description = "Directory holding server.mjs and server.mjs.map built by `node build.mjs server` (vpc mode); null = dist/server at the repository root."
   type        = string

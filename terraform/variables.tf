@@ -367,6 +367,28 @@ variable "api_throttling_rate_limit" {
   }
 }
 
+variable "readings_throttling_burst_limit" {
+  description = "Burst limit (requests) of POST /v1/readings, the boards' upload: its own budget, so that a flood on the other routes cannot crowd out the boards (both modes)."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.readings_throttling_burst_limit >= 1 && var.readings_throttling_burst_limit <= 5000 && floor(var.readings_throttling_burst_limit) == var.readings_throttling_burst_limit
+    error_message = "readings_throttling_burst_limit must be a whole number from 1 to 5000."
+  }
+}
+
+variable "readings_throttling_rate_limit" {
+  description = "Steady-state rate limit (requests per second) of POST /v1/readings. A board uploads once per upload_interval_seconds (at once on an alarm): 100/s serves about 30000 boards at the default 300 s."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.readings_throttling_rate_limit > 0 && var.readings_throttling_rate_limit <= 10000
+    error_message = "readings_throttling_rate_limit must be above 0 and at most 10000 requests per second."
+  }
+}
+
 # ---------------------------------------------------------------------------
 # Network (mode = "vpc")
 # ---------------------------------------------------------------------------
@@ -445,13 +467,13 @@ variable "subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "\"single\": one NAT gateway shared by the private subnets (cheaper); \"per_az\": one per zone (survives a zone outage)."
+  description = "NAT gateways of the private subnets. The alert path never needs one (VPC endpoints reach every AWS service the servers call); a NAT carries only Session Manager and any non-AWS destination. \"per_az\": one per zone (about 33 USD a month each plus data), survives the loss of a zone; \"single\": one for all (cheaper; Session Manager is lost with its zone); \"none\": no internet access at all from the private subnets (cheapest; no Session Manager)."
   type        = string
-  default     = "single"
+  default     = "per_az"
 
   validation {
-    condition     = contains(["single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" or \"per_az\"."
+    condition     = contains(["per_az", "single", "none"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"per_az\", \"single\" or \"none\"."
   }
 }
 

@@ -1,5 +1,8 @@
+# The one requirement of the root and of every module (each modules/*/versions.tf
+# is a copy of this file; terraform/tests/layout.test.ts holds them equal).
+# 1.9: variable validations that refer to other variables.
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {
@@ -7,7 +10,4 @@ terraform {
       version = "~> 5.100"
     }
   }
-
-  # State is local by default (terraform/terraform.tfstate, git-ignored).
-  # To keep it in S3 instead, see docs/terraform.md ("Remote state").
 }

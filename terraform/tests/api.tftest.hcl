@@ -62,6 +62,13 @@ variables {
   throttling_burst_limit     = 40
   throttling_rate_limit      = 20
   reserved_concurrency       = { ingest = 10 }
+
+  readings_throttling_burst_limit = 300
+  readings_throttling_rate_limit  = 150
+
+  # The root gives the module terraform/app-routes.json (+ GET / and $default).
+  routes            = merge({ for r in jsondecode(file("app-routes.json")).routes : "${r.method} ${r.path}" => r.function }, { "GET /" = "api", "$default" = "api" })
+  access_log_format = "{\"requestId\":\"$context.requestId\",\"sourceIp\":\"$context.identity.sourceIp\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\",\"integrationError\":\"$context.integrationErrorMessage\"}"
 }
 
 run "functions_logs_and_stage" {
@@ -126,8 +133,31 @@ run "functions_logs_and_stage" {
       "PATCH /v1/devices/{deviceId}", "DELETE /v1/devices/{deviceId}", "POST /v1/devices/{deviceId}/keys",
       "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
       "POST /v1/readings",
+      # v1.1
+      "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
+      "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
     ])
-    error_message = "The routes are the contract's, plus $default."
+    error_message = "The routes are app-routes.json's, plus GET / and $default."
+  }
+
+  assert {
+    # The boards' upload has its own throttle budget, apart from the stage default.
+    condition = jsonencode([for r in aws_apigatewayv2_stage.default[0].route_settings : [r.route_key, r.throttling_burst_limit, r.throttling_rate_limit]]) == jsonencode([
+      ["POST /v1/readings", 300, 150],
+    ])
+    error_message = "POST /v1/readings must have its own route throttling (300 burst, 150/s): ${jsonencode(aws_apigatewayv2_stage.default[0].route_settings)}"
+  }
+
+  assert {
+    # Bounded retries and event age on both hops of the sweep's invocation.
+    condition = (
+      aws_cloudwatch_event_target.sweep[0].retry_policy[0].maximum_retry_attempts == 2 &&
+      aws_cloudwatch_event_target.sweep[0].retry_policy[0].maximum_event_age_in_seconds == 60 &&
+      aws_lambda_function_event_invoke_config.sweep[0].maximum_retry_attempts == 1 &&
+      aws_lambda_function_event_invoke_config.sweep[0].maximum_event_age_in_seconds == 60 &&
+      aws_lambda_function_event_invoke_config.sweep[0].function_name == "fcapi-sweep"
+    )
+    error_message = "The sweep's invocations must have bounded retries and a maximum event age (a stale sweep is replaced by the next)."
   }
 
   assert {

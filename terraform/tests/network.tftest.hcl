@@ -118,6 +118,10 @@ run "single_nat_routing" {
     source = "./modules/network"
   }
 
+  variables {
+    nat_gateway_mode = "single"
+  }
+
   assert {
     condition     = length(aws_subnet.public) == 3 && length(aws_subnet.private) == 3 && length(aws_nat_gateway.this) == 1 && length(aws_eip.nat) == 1
     error_message = "single NAT mode: 3 public and 3 private subnets, one NAT gateway with one Elastic IP."
@@ -198,5 +202,55 @@ run "nat_per_az_and_flow_logs" {
       aws_cloudwatch_log_group.flow[0].retention_in_days == 14
     )
     error_message = "Flow logs go to their own log group, with retention, through their own role."
+  }
+}
+
+# Without any NAT gateway the private subnets still reach every AWS service
+# the servers call, through endpoints in every zone; the VPC's default
+# security group is managed with no rule.
+run "no_nat_endpoints_in_every_zone" {
+  command   = apply
+  providers = { aws = aws.mock }
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    nat_gateway_mode            = "none"
+    interface_endpoint_services = ["logs", "sns", "ssm"]
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 0 && length(aws_eip.nat) == 0 && length(aws_route.private_nat) == 0
+    error_message = "none: no NAT gateway, no elastic IP, no default route in the private subnets."
+  }
+
+  assert {
+    condition = alltrue([
+      for svc in ["dynamodb", "s3"] :
+      toset([for e in [aws_vpc_endpoint.dynamodb, aws_vpc_endpoint.s3] : e if e.service_name == "com.amazonaws.eu-west-3.${svc}"][0].route_table_ids) == toset([for rt in aws_route_table.private : rt.id])
+    ]) && aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway"
+    error_message = "The DynamoDB and S3 gateway endpoints are on every private route table."
+  }
+
+  assert {
+    condition = jsonencode(sort(keys(aws_vpc_endpoint.interface))) == jsonencode(["logs", "sns", "ssm"]) && alltrue([
+      for svc, e in aws_vpc_endpoint.interface :
+      e.service_name == "com.amazonaws.eu-west-3.${svc}" && e.vpc_endpoint_type == "Interface" && e.private_dns_enabled &&
+      toset(e.subnet_ids) == toset([for s in aws_subnet.private : s.id]) &&
+      toset(e.security_group_ids) == toset([aws_security_group.endpoints.id])
+    ])
+    error_message = "Each interface endpoint has a network interface in every private subnet (every zone), private DNS, and the endpoints' group."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.endpoints_https.from_port == 443 && aws_vpc_security_group_ingress_rule.endpoints_https.cidr_ipv4 == "10.40.0.0/16"
+    error_message = "The endpoints accept HTTPS from the VPC only."
+  }
+
+  assert {
+    condition     = aws_default_security_group.this.vpc_id == aws_vpc.this.id && length(aws_default_security_group.this.ingress) == 0 && length(aws_default_security_group.this.egress) == 0
+    error_message = "The VPC's default security group is managed with no rules (deny all)."
   }
 }

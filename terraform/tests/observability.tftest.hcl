@@ -31,7 +31,7 @@ override_data {
 }
 
 override_resource {
-  target          = module.alerts.aws_kms_key.alerts
+  target          = module.alerts.module.topic.aws_kms_key.this
   override_during = plan
   values = {
     arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -214,6 +214,47 @@ run "serverless_logs" {
       output.dashboard_urls.platform == "https://eu-west-3.console.aws.amazon.com/cloudwatch/home?region=eu-west-3#dashboards/dashboard/fcobs-platform"
     )
     error_message = "dashboard_urls: ${jsonencode(output.dashboard_urls)}"
+  }
+}
+
+# Alarm latency (contract v1.1): p50/p95/max on the platform dashboard, an
+# operations alarm on the p95 over 15 minutes, and the operations contacts.
+run "notification_latency_and_ops_contacts" {
+  command = plan
+
+  variables {
+    latency_alarm_seconds = 45
+    ops_sms_numbers       = ["+33612345678"]
+  }
+
+  assert {
+    condition = (
+      module.observability.alarm_names.notification_latency == "fcobs-notification-latency" &&
+      length([for w in jsondecode(module.observability.dashboard_bodies.platform).widgets : w if try(
+        length([for m in w.properties.metrics : m if try(m[1], "") == "NotificationLatency"]) == 3 &&
+        jsonencode(sort([for m in w.properties.metrics : m[4].stat])) == jsonencode(["Maximum", "p50", "p95"]) &&
+        w.properties.annotations.horizontal[0].value == 45000,
+        false
+      )]) == 1
+    )
+    error_message = "The platform dashboard must draw NotificationLatency as p50, p95 and max, with the alarm level (45 s)."
+  }
+
+  assert {
+    condition = (
+      module.observability.latency_alarm.extended_statistic == "p95" &&
+      module.observability.latency_alarm.period == 900 &&
+      module.observability.latency_alarm.threshold == 45000 &&
+      module.observability.latency_alarm.comparison_operator == "GreaterThanThreshold" &&
+      module.observability.latency_alarm.metric_name == "NotificationLatency" &&
+      jsonencode(module.observability.latency_alarm.alarm_actions) == jsonencode([output.ops_topic_arn])
+    )
+    error_message = "The latency alarm fires to the operations topic when the p95 over 15 minutes is above latency_alarm_seconds: ${jsonencode(module.observability.latency_alarm)}"
+  }
+
+  assert {
+    condition     = jsonencode(module.observability.ops_subscriptions) == jsonencode({ email = ["oncall@example.org", "platform@example.fr"], sms = ["+33612345678"] })
+    error_message = "ops_emails and ops_sms_numbers are subscribed to the operations topic: ${jsonencode(module.observability.ops_subscriptions)}"
   }
 }
 

@@ -33,19 +33,10 @@ run "server_logs_without_api_gateway" {
 
   assert {
     condition = (
-      aws_sns_topic.ops.name == "fcmod-ops" && output.ops_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcmod-ops" &&
-      aws_kms_key.ops.enable_key_rotation && aws_kms_alias.ops.name == "alias/fcmod-ops" &&
+      module.ops_topic.name == "fcmod-ops" && output.ops_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcmod-ops" &&
       jsonencode([for s in aws_sns_topic_subscription.ops_email : [s.protocol, s.endpoint]]) == jsonencode([["email", "oncall@example.org"]])
     )
-    error_message = "The operations topic <name>-ops, its rotated key and one e-mail subscription per ops_emails entry."
-  }
-
-  assert {
-    condition = jsonencode({ for s in jsondecode(aws_kms_key.ops.policy).Statement : s.Sid => { p = s.Principal, a = sort(flatten([s.Action])) } }) == jsonencode({
-      AccountAdministersAndDelegatesToIam = { p = { AWS = "arn:aws:iam::123456789012:root" }, a = ["kms:*"] }
-      CloudWatchAlarmsPublishToTheTopic   = { p = { Service = "cloudwatch.amazonaws.com" }, a = ["kms:Decrypt", "kms:GenerateDataKey"] }
-    })
-    error_message = "The key policy must let CloudWatch alarms use the key (an AWS managed key could not)."
+    error_message = "The operations topic <name>-ops, and one e-mail subscription per ops_emails entry."
   }
 
   assert {

@@ -98,6 +98,7 @@ mock_provider "aws" {
 }
 
 variables {
+  ops_emails        = ["oncall@example.org"]
   name              = "fcout"
   lambda_dist_dir   = "tests/fixtures/lambda"
   server_dist_dir   = "tests/fixtures/server"
@@ -154,9 +155,9 @@ run "vpc_outputs" {
     condition = (
       jsonencode(output.function_names) == jsonencode({}) &&
       length(output.network.public_subnet_ids) == 2 && length(output.network.private_subnet_ids) == 2 &&
-      jsonencode(output.network.nat_public_ips) == jsonencode(["203.0.113.10"])
+      jsonencode(output.network.nat_public_ips) == jsonencode(["203.0.113.10", "203.0.113.10"])
     )
-    error_message = "vpc mode: no Lambda function (the servers run the sweep), two public and two private subnets, one NAT IP."
+    error_message = "vpc mode: no Lambda function (the servers run the sweep), two public and two private subnets, one NAT IP per zone (the default per_az)."
   }
 
   assert {

@@ -108,10 +108,10 @@ async function startAwsStub(): Promise<http.Server> {
   return server;
 }
 
-/** Copies the configuration (.tf files only: no state, no .terraform, no tfvars) to dir. */
+/** Copies the configuration (.tf files and app-routes.json: no state, no .terraform, no tfvars) to dir. */
 async function copyConfiguration(dir: string): Promise<void> {
   for (const entry of await readdir(terraformDir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.tf')) {
+    if (entry.isFile() && (entry.name.endsWith('.tf') || entry.name === 'app-routes.json')) {
       await cp(path.join(terraformDir, entry.name), path.join(dir, entry.name));
     }
   }
@@ -201,6 +201,30 @@ export class OfflinePlanner {
       this.env,
     );
     return JSON.parse(await terraform(this.config, ['show', '-json', '-no-color', planFile], this.env)) as Plan;
+  }
+
+  /**
+   * Plans the runnable example root terraform/examples/<mode>/ (main.tf
+   * calling the root as a module) with its example.tfvars, the test
+   * fixtures standing in for dist/, and returns `terraform show -json`.
+   */
+  async planExample(mode: 'serverless' | 'vpc'): Promise<Plan> {
+    const dir = path.join(this.config, 'examples', mode);
+    await mkdir(dir, { recursive: true });
+    for (const f of ['main.tf', 'example.tfvars']) await cp(path.join(terraformDir, 'examples', mode, f), path.join(dir, f));
+    await writeFile(
+      path.join(dir, 'zz_offline_test_override.tf'),
+      `terraform {\n  backend "local" {\n    path = "${path.join(dir, 'offline.tfstate')}"\n  }\n}\n`,
+    );
+    // The example points at <repository>/dist: here, <work>/dist.
+    for (const kind of ['lambda', 'server']) {
+      await cp(path.join(terraformDir, 'tests', 'fixtures', kind), path.join(this.work, 'dist', kind), { recursive: true });
+    }
+    const env = { ...this.env, TF_DATA_DIR: path.join(this.work, `data-${mode}`) };
+    await terraform(dir, ['init', '-input=false', '-no-color'], env);
+    const planFile = path.join(dir, 'example.tfplan');
+    await terraform(dir, ['plan', '-input=false', '-lock=false', '-no-color', '-var-file=example.tfvars', `-out=${planFile}`], env);
+    return JSON.parse(await terraform(dir, ['show', '-json', '-no-color', planFile], env)) as Plan;
   }
 
   async stop(): Promise<void> {

@@ -31,7 +31,7 @@ override_data {
 }
 
 override_resource {
-  target          = module.alerts.aws_kms_key.alerts
+  target          = module.alerts.module.topic.aws_kms_key.this
   override_during = plan
   values = {
     arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -40,6 +40,7 @@ override_resource {
 }
 
 variables {
+  ops_emails         = ["oncall@example.org"]
   name               = "fcsrv"
   mode               = "vpc"
   server_dist_dir    = "tests/fixtures/server"
@@ -59,6 +60,12 @@ run "settings_routes_and_instance_policy" {
     log_level                     = "DEBUG"
     admin_token_parameter_name    = "/site/lyon/admin-token"
     server_sweep_interval_seconds = 30
+    thresholds_preset             = "fr-erp"
+    upload_interval_seconds       = 120
+    escalate_after_minutes        = 0
+    occupied_hours                = "Mon-Sat 08:00-19:00"
+    timezone                      = "Europe/Brussels"
+    emergency_number              = "18"
   }
 
   assert {
@@ -89,18 +96,31 @@ run "settings_routes_and_instance_policy" {
       "READINGS_TABLE='fcsrv-readings'",
       "ALERTS_TOPIC_ARN='arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts'",
       "POWERTOOLS_LOG_LEVEL='DEBUG'",
+      "THRESHOLDS_PRESET='fr-erp'",
+      "UPLOAD_INTERVAL_SECONDS='120'",
+      "ESCALATE_AFTER_MINUTES='0'",
+      "OCCUPIED_HOURS='Mon-Sat 08:00-19:00'",
+      "TIMEZONE='Europe/Brussels'",
+      "EMERGENCY_NUMBER='18'",
     ] : contains(split("\n", module.server[0].environment_file), line)])
     error_message = "The settings must reach the servers' environment file:\n${module.server[0].environment_file}"
   }
 
   assert {
-    condition = toset(module.api.route_keys) == toset([
+    condition = toset(module.server[0].route_keys) == toset([
       "GET /healthz", "GET /", "POST /v1/devices", "GET /v1/devices", "GET /v1/devices/{deviceId}",
       "PATCH /v1/devices/{deviceId}", "DELETE /v1/devices/{deviceId}", "POST /v1/devices/{deviceId}/keys",
       "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
       "POST /v1/readings",
-    ])
-    error_message = "The server variant's HTTP API gets the contract's routes from the api module, as in serverless mode."
+      "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
+      "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
+    ]) && length(module.api.route_keys) == 0
+    error_message = "The server variant's HTTP API gets the routes of app-routes.json (+ GET /, $default), not from the api module."
+  }
+
+  assert {
+    condition     = jsonencode(module.server[0].readings_throttling) == jsonencode({ burst = 200, rate = 100 })
+    error_message = "vpc mode: POST /v1/readings has its own throttle budget too."
   }
 
   assert {
@@ -109,39 +129,40 @@ run "settings_routes_and_instance_policy" {
   }
 
   # Statement id => sorted actions: the union of what api, ingest and sweep
-  # may do, per table and index, plus the server's own needs.
+  # may do (modules/app-permissions, merged per resource set), plus the
+  # server's own needs.
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      DecryptAdminToken    = ["kms:Decrypt"]
-      DevicesAndAlertState = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
-      FetchBundle          = ["s3:GetObject"]
-      ListAlerts           = ["dynamodb:Query"]
-      Notify               = ["sns:Publish"]
-      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      ReadAdminToken       = ["ssm:GetParameter"]
-      Readings             = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      ReadingsByTime       = ["dynamodb:Query"]
-      SessionManager       = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
-      TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
+      AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DecryptAdminToken = ["kms:Decrypt"]
+      Devices           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      FetchBundle       = ["s3:GetObject"]
+      ListAlerts        = ["dynamodb:Query"]
+      Notify            = ["sns:Publish"]
+      OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadAdminToken    = ["ssm:GetParameter"]
+      ReadReadings      = ["dynamodb:Query"]
+      StoreReadings     = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      SessionManager    = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+      TopicKey          = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
     error_message = "instance policy actions: ${module.server[0].instance_policy}"
   }
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
-      Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
-      DecryptAdminToken    = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
-      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
-      FetchBundle          = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
-      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
-      Notify               = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
-      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
-      ReadAdminToken       = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
-      Readings             = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
-      ReadingsByTime       = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
-      SessionManager       = ["*"]
-      TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
+      AlertItems        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
+      DecryptAdminToken = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+      Devices           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
+      FetchBundle       = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
+      ListAlerts        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
+      Notify            = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
+      OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
+      ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
+      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
+      StoreReadings     = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
+      SessionManager    = ["*"]
+      TopicKey          = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })
     error_message = "instance policy resources: ${module.server[0].instance_policy}"
   }

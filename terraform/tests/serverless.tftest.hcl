@@ -29,7 +29,7 @@ override_data {
 # The topic's key id is random; give it one at plan time so that the
 # policies that name it are known.
 override_resource {
-  target          = module.alerts.aws_kms_key.alerts
+  target          = module.alerts.module.topic.aws_kms_key.this
   override_during = plan
   values = {
     arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -38,6 +38,7 @@ override_resource {
 }
 
 variables {
+  ops_emails        = ["oncall@example.org"]
   name              = "fctest"
   mode              = "serverless"
   lambda_dist_dir   = "tests/fixtures/lambda"
@@ -80,8 +81,11 @@ run "serverless_defaults" {
       ALERTS_TOPIC_ARN             = "arn:aws:sns:eu-west-3:123456789012:fctest-alerts"
       DEVICES_TABLE                = "fctest-devices"
       DEVICE_SERIES                = "logs"
+      EMERGENCY_NUMBER             = "112"
+      ESCALATE_AFTER_MINUTES       = "10"
       NODE_OPTIONS                 = "--enable-source-maps"
       NOTIFICATION_LANGUAGE        = "en"
+      OCCUPIED_HOURS               = "Mon-Fri 08:00-18:00"
       OFFLINE_AFTER_SECONDS        = "600"
       POWERTOOLS_LOG_LEVEL         = "INFO"
       POWERTOOLS_METRICS_NAMESPACE = "FireCO2"
@@ -91,6 +95,9 @@ run "serverless_defaults" {
       REMINDER_MINUTES             = "30"
       RETENTION_DAYS               = "90"
       THRESHOLDS                   = "{}"
+      THRESHOLDS_PRESET            = "default"
+      TIMEZONE                     = "Europe/Paris"
+      UPLOAD_INTERVAL_SECONDS      = "300"
     })
     error_message = "Unexpected default environment: ${jsonencode(output.app_environment)}"
   }
@@ -213,6 +220,24 @@ run "settings_and_customer_managed_keys" {
     table_kms_key_arn          = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000001"
     admin_token_kms_key_arn    = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"
     admin_token_parameter_name = "/site/lyon/admin-token"
+    thresholds_preset          = "fr-erp"
+    upload_interval_seconds    = 60
+    escalate_after_minutes     = 2.5
+    occupied_hours             = "Mon-Fri 07:30-17:00, Sat 09:00-12:00"
+    timezone                   = "America/Montreal"
+    emergency_number           = "911"
+  }
+
+  assert {
+    condition = (
+      output.app_environment.THRESHOLDS_PRESET == "fr-erp" &&
+      output.app_environment.UPLOAD_INTERVAL_SECONDS == "60" &&
+      output.app_environment.ESCALATE_AFTER_MINUTES == "2.5" &&
+      output.app_environment.OCCUPIED_HOURS == "Mon-Fri 07:30-17:00, Sat 09:00-12:00" &&
+      output.app_environment.TIMEZONE == "America/Montreal" &&
+      output.app_environment.EMERGENCY_NUMBER == "911"
+    )
+    error_message = "The v1.1 settings did not reach the environment: ${jsonencode(output.app_environment)}"
   }
 
   assert {

@@ -26,6 +26,7 @@ override_data {
 }
 
 variables {
+  ops_emails      = ["oncall@example.org"]
   name            = "fcbad"
   lambda_dist_dir = "tests/fixtures/lambda"
   server_dist_dir = "tests/fixtures/server"
@@ -70,6 +71,64 @@ run "bad_values_are_rejected" {
     var.lambda_timeout_seconds,
     var.vpc_cidr,
   ]
+}
+
+run "bad_settings_and_contacts_are_rejected" {
+  command = plan
+
+  variables {
+    thresholds_preset       = "us-osha"                    # default or fr-erp only
+    upload_interval_seconds = 5                            # below 10 s
+    escalate_after_minutes  = -1                           # negative
+    occupied_hours          = "weekdays 8-18"              # not "Mon-Fri 08:00-18:00"
+    timezone                = "Paris"                      # not an IANA zone name
+    emergency_number        = "call 112"                   # digits only
+    escalation_emails       = ["chef@example.org", "oops"] # the second is no address
+    escalation_sms_numbers  = ["0612345678"]               # not E.164
+    ops_sms_numbers         = ["+33 6 12 34 56 78"]        # spaces
+    latency_alarm_seconds   = 0                            # at least 1 s
+  }
+
+  expect_failures = [
+    var.thresholds_preset,
+    var.upload_interval_seconds,
+    var.escalate_after_minutes,
+    var.occupied_hours,
+    var.timezone,
+    var.emergency_number,
+    var.escalation_emails,
+    var.escalation_sms_numbers,
+    var.ops_sms_numbers,
+    var.latency_alarm_seconds,
+  ]
+}
+
+# Without an operations contact the platform's own alarms (SMS spend near
+# the limit, sweep not running, notifications failing or late) reach nobody.
+run "ops_contacts_are_required" {
+  command = plan
+
+  variables {
+    ops_emails      = []
+    ops_sms_numbers = []
+  }
+
+  expect_failures = [var.ops_emails]
+}
+
+run "escalation_lists_do_not_overlap_the_alert_lists" {
+  command = plan
+
+  variables {
+    ops_emails             = []
+    ops_sms_numbers        = ["+33612345678"] # SMS alone is an operations contact
+    alert_emails           = ["safety@example.org"]
+    escalation_emails      = ["safety@example.org"] # already subscribed to every alert
+    alert_sms_numbers      = ["+33611111111"]
+    escalation_sms_numbers = ["+33611111111"]
+  }
+
+  expect_failures = [var.escalation_emails, var.escalation_sms_numbers]
 }
 
 run "bad_subnets_are_rejected" {

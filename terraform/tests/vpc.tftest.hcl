@@ -28,7 +28,7 @@ override_data {
 }
 
 override_resource {
-  target          = module.alerts.aws_kms_key.alerts
+  target          = module.alerts.module.topic.aws_kms_key.this
   override_during = plan
   values = {
     arn    = "arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -37,6 +37,7 @@ override_resource {
 }
 
 variables {
+  ops_emails         = ["oncall@example.org"]
   name               = "fcvpc"
   mode               = "vpc"
   lambda_dist_dir    = "tests/fixtures/lambda"

@@ -1,63 +1,46 @@
-# The alerts topic: one SNS topic, encrypted with its own customer-managed
-# KMS key, with e-mail subscriptions for every alert and SMS subscriptions
-# filtered on the `severity` message attribute.
+# The alerts topic (modules/encrypted-topic: SNS with its own KMS key) and
+# who receives it:
+#   - e-mail: every alert;
+#   - SMS: the severities of sms_severities (filter on `severity`);
+#   - escalation e-mail and SMS: only the notifications the application marks
+#     `audience = "escalation"` (a critical alert nobody acknowledged within
+#     ESCALATE_AFTER_MINUTES), so the people called last are not woken by
+#     every warning.
 #
 # The application publishes each alert transition with the message
-# attributes kind, severity, deviceId and transition.
+# attributes kind, severity, deviceId, transition (and audience on
+# escalations).
 
-locals {
-  topic_name = "${var.name}-alerts"
+module "topic" {
+  source = "../encrypted-topic"
+
+  name                     = "${var.name}-alerts"
+  display_name             = "Fire/CO2 alerts (${var.name})"
+  key_description          = "encrypts the alerts SNS topic"
+  aws                      = var.aws
+  kms_deletion_window_days = var.kms_deletion_window_days
 }
 
-# A customer-managed key (not alias/aws/sns) because CloudWatch alarms can
-# only publish to an encrypted topic whose key policy lets them use the key,
-# and the key policy of an AWS managed key cannot be changed.
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "AccountAdministersAndDelegatesToIam"
-    actions   = ["kms:*"]
-    resources = ["*"] # in a key policy, "*" means this key
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${var.aws.partition}:iam::${var.aws.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchAlarmsPublishToTheTopic"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-  }
+# State written before the topic module existed.
+moved {
+  from = aws_kms_key.alerts
+  to   = module.topic.aws_kms_key.this
 }
 
-resource "aws_kms_key" "alerts" {
-  description             = "${var.name}: encrypts the alerts SNS topic"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.key.json
+moved {
+  from = aws_kms_alias.alerts
+  to   = module.topic.aws_kms_alias.this
 }
 
-resource "aws_kms_alias" "alerts" {
-  name          = "alias/${var.name}-alerts"
-  target_key_id = aws_kms_key.alerts.key_id
-}
-
-resource "aws_sns_topic" "alerts" {
-  name              = local.topic_name
-  display_name      = "Fire/CO2 alerts (${var.name})"
-  kms_master_key_id = aws_kms_key.alerts.arn
+moved {
+  from = aws_sns_topic.alerts
+  to   = module.topic.aws_sns_topic.this
 }
 
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(var.email_addresses)
 
-  topic_arn = aws_sns_topic.alerts.arn
+  topic_arn = module.topic.arn
   protocol  = "email"
   endpoint  = each.value
 }
@@ -65,9 +48,22 @@ resource "aws_sns_topic_subscription" "email" {
 resource "aws_sns_topic_subscription" "sms" {
   for_each = toset(var.sms_phone_numbers)
 
-  topic_arn           = aws_sns_topic.alerts.arn
+  topic_arn           = module.topic.arn
   protocol            = "sms"
   endpoint            = each.value
   filter_policy_scope = "MessageAttributes"
   filter_policy       = jsonencode({ severity = var.sms_severities })
+}
+
+resource "aws_sns_topic_subscription" "escalation" {
+  for_each = merge(
+    { for e in var.escalation_email_addresses : "email:${e}" => { protocol = "email", endpoint = e } },
+    { for p in var.escalation_sms_phone_numbers : "sms:${p}" => { protocol = "sms", endpoint = p } },
+  )
+
+  topic_arn           = module.topic.arn
+  protocol            = each.value.protocol
+  endpoint            = each.value.endpoint
+  filter_policy_scope = "MessageAttributes"
+  filter_policy       = jsonencode({ audience = ["escalation"] })
 }

@@ -34,68 +34,11 @@ locals {
 
   zip = { for k in keys(local.functions) : k => "${var.lambda_dist_dir}/${k}.zip" }
 
-  # Routes of the HTTP API contract (shared/contract/api.md). Every route but
-  # the device upload goes to `api`; `$default` lets the app answer unknown
-  # paths and methods with 404/405 in the contract's error shape.
-  api_routes = [
-    "GET /healthz",
-    "GET /",
-    "POST /v1/devices",
-    "GET /v1/devices",
-    "GET /v1/devices/{deviceId}",
-    "PATCH /v1/devices/{deviceId}",
-    "DELETE /v1/devices/{deviceId}",
-    "POST /v1/devices/{deviceId}/keys",
-    "GET /v1/devices/{deviceId}/readings",
-    "GET /v1/alerts",
-    "POST /v1/alerts/{alertId}/ack",
-    "$default",
-  ]
-  # The routes of the HTTP API, whatever serves them (the server variant
-  # exposes the same ones: output route_keys).
-  route_keys = concat(local.api_routes, ["POST /v1/readings"])
+  # Route key => function, from the root (terraform/app-routes.json, made
+  # from the application's route table).
+  routes = var.enable_http_api ? var.routes : {}
 
-  # One JSON object per request. No headers, so no token is ever logged.
-  # Shared with the server variant's HTTP API (output access_log_format).
-  access_log_format = jsonencode({
-    requestId          = "$context.requestId"
-    requestTime        = "$context.requestTime"
-    sourceIp           = "$context.identity.sourceIp"
-    userAgent          = "$context.identity.userAgent"
-    httpMethod         = "$context.httpMethod"
-    path               = "$context.path"
-    routeKey           = "$context.routeKey"
-    protocol           = "$context.protocol"
-    status             = "$context.status"
-    responseLength     = "$context.responseLength"
-    responseLatency    = "$context.responseLatency"
-    integrationStatus  = "$context.integrationStatus"
-    integrationLatency = "$context.integrationLatency"
-    integrationError   = "$context.integrationErrorMessage"
-    errorMessage       = "$context.error.message"
-  })
 
-  routes = var.enable_http_api ? merge(
-    { for r in local.api_routes : r => "api" },
-    { "POST /v1/readings" = "ingest" },
-  ) : {}
-
-  # Index ARNs are <table arn>/index/<name> (names from tables.ts).
-  table = var.table_arns
-  index = {
-    readings_by_time = "${var.table_arns.readings}/index/byTime"
-    alerts_all       = ["${var.table_arns.alerts}/index/byStatus", "${var.table_arns.alerts}/index/byDevice"]
-  }
-
-  admin_token_parameter_arn = "${local.arn_prefix.ssm}:parameter/${trimprefix(var.admin_token_parameter_name, "/")}"
-  # When the admin token is encrypted with the AWS managed key alias/aws/ssm,
-  # the key's id is not known without an API call (and that key only exists
-  # once a SecureString has been created in the region). The statement that
-  # uses this pattern is narrowed by two conditions: kms:ViaService (only
-  # through SSM) and kms:EncryptionContext:PARAMETER_ARN (SSM puts the
-  # parameter's ARN in the encryption context), so it can decrypt this one
-  # parameter and nothing else.
-  admin_token_kms_resource = coalesce(var.admin_token_kms_key_arn, "${local.arn_prefix.kms}:key/*")
 
   log_group_names = { for k in keys(local.all_functions) : k => "/aws/lambda/${var.name}-${k}" }
   # Lambda's own log streams are created with generated names; ":*" after
@@ -118,210 +61,50 @@ data "aws_iam_policy_document" "assume_lambda" {
   }
 }
 
-data "aws_iam_policy_document" "ingest" {
-  count = contains(keys(local.functions), "ingest") ? 1 : 0
+# The application's permissions come from ../app-permissions (shared with
+# the servers' instance role); each function adds its own log stream.
+module "permissions" {
+  source = "../app-permissions"
 
-  # UpdateItem stores a batch per bucket (if_not_exists per reading); GetItem
-  # reads a full sub-bucket's duplicates (src/adapters/dynamodb/reading-store.ts).
-  statement {
-    sid       = "StoreReadings"
-    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
-    resources = [local.table.readings]
-  }
-
-  statement {
-    sid       = "ReadRecentReadings"
-    actions   = ["dynamodb:Query"]
-    resources = [local.table.readings, local.index.readings_by_time]
-  }
-
-  statement {
-    sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "Alerts"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "Notify"
-    actions   = ["sns:Publish"]
-    resources = [var.topic_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
-    content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  statement {
-    sid       = "TopicKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.topic_kms_key_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sns.${var.aws.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "OwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.ingest]
-  }
+  aws                        = var.aws
+  table_arns                 = var.table_arns
+  table_kms_key_arn          = var.table_kms_key_arn
+  topic_arn                  = var.topic_arn
+  topic_kms_key_arn          = var.topic_kms_key_arn
+  admin_token_parameter_name = var.admin_token_parameter_name
+  admin_token_kms_key_arn    = var.admin_token_kms_key_arn
 }
 
-data "aws_iam_policy_document" "api" {
-  count = contains(keys(local.functions), "api") ? 1 : 0
-
-  statement {
-    sid       = "Devices"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "ReadReadings"
-    actions   = ["dynamodb:Query"]
-    resources = [local.table.readings, local.index.readings_by_time]
-  }
-
-  statement {
-    sid       = "AlertItems"
-    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "ListAlerts"
-    actions   = ["dynamodb:Query"]
-    resources = local.index.alerts_all
-  }
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
 
   dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
+    for_each = module.permissions.statements[each.key]
     content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
-    }
-  }
-
-  statement {
-    sid       = "ReadAdminToken"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.admin_token_parameter_arn]
-  }
-
-  statement {
-    sid       = "DecryptAdminToken"
-    actions   = ["kms:Decrypt"]
-    resources = [local.admin_token_kms_resource]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["ssm.${var.aws.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:PARAMETER_ARN"
-      values   = [local.admin_token_parameter_arn]
     }
   }
 
   statement {
     sid       = "OwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.api]
-  }
-}
-
-data "aws_iam_policy_document" "sweep" {
-  count = contains(keys(local.functions), "sweep") ? 1 : 0
-
-  # PutItem: raising `offline` on a board whose readings were never
-  # evaluated creates its alert-state item (alertStates.commit, version 0).
-  statement {
-    sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]
-    resources = [local.table.devices]
-  }
-
-  statement {
-    sid       = "AlertItems"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [local.table.alerts]
-  }
-
-  statement {
-    sid       = "ListAlerts"
-    actions   = ["dynamodb:Query"]
-    resources = local.index.alerts_all
-  }
-
-  statement {
-    sid       = "Notify"
-    actions   = ["sns:Publish"]
-    resources = [var.topic_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
-    content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  statement {
-    sid       = "TopicKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.topic_kms_key_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sns.${var.aws.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "OwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.log_streams.sweep]
+    resources = [local.log_streams[each.key]]
   }
 }
 
 locals {
-  policies = {
-    api    = one(data.aws_iam_policy_document.api[*].json)
-    ingest = one(data.aws_iam_policy_document.ingest[*].json)
-    sweep  = one(data.aws_iam_policy_document.sweep[*].json)
-  }
+  policies = { for k in keys(local.all_functions) : k => try(data.aws_iam_policy_document.function[k].json, null) }
 }
 
 resource "aws_iam_role" "function" {
@@ -402,11 +185,29 @@ resource "aws_cloudwatch_event_rule" "sweep" {
   schedule_expression = var.sweep_schedule
 }
 
+# A sweep that could not start within a minute is replaced by the next one:
+# retries and event age are bounded on both hops (EventBridge -> Lambda's
+# queue, and Lambda's own asynchronous retries), so a backlog of stale
+# sweeps can never pile up behind an outage. The sweep is idempotent (its
+# writes are conditional), so one retry is harmless.
 resource "aws_cloudwatch_event_target" "sweep" {
   count = var.enable_sweep ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.sweep[0].name
   arn  = aws_lambda_function.this["sweep"].arn
+
+  retry_policy {
+    maximum_retry_attempts       = 2
+    maximum_event_age_in_seconds = 60
+  }
+}
+
+resource "aws_lambda_function_event_invoke_config" "sweep" {
+  count = var.enable_sweep ? 1 : 0
+
+  function_name                = aws_lambda_function.this["sweep"].function_name
+  maximum_retry_attempts       = 1
+  maximum_event_age_in_seconds = 60
 }
 
 resource "aws_lambda_permission" "sweep_schedule" {
@@ -441,6 +242,9 @@ resource "aws_cloudwatch_log_group" "access" {
 resource "aws_apigatewayv2_stage" "default" {
   count = var.enable_http_api ? 1 : 0
 
+  # route_settings name a route that must exist first.
+  depends_on = [aws_apigatewayv2_route.this]
+
   api_id      = aws_apigatewayv2_api.http[0].id
   name        = "$default"
   auto_deploy = true
@@ -450,9 +254,17 @@ resource "aws_apigatewayv2_stage" "default" {
     throttling_rate_limit  = var.throttling_rate_limit
   }
 
+  # The boards' upload has its own budget: a flood on the other routes (or
+  # on unknown paths, `$default`) cannot take it.
+  route_settings {
+    route_key              = "POST /v1/readings"
+    throttling_burst_limit = var.readings_throttling_burst_limit
+    throttling_rate_limit  = var.readings_throttling_rate_limit
+  }
+
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access[0].arn
-    format          = local.access_log_format
+    format          = var.access_log_format
   }
 }
 

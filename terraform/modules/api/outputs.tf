@@ -42,11 +42,6 @@ output "policies" {
 }
 
 output "route_keys" {
-  description = "Route keys of the contract's HTTP API (whatever serves it: the server variant exposes the same ones)."
-  value       = local.route_keys
-}
-
-output "access_log_format" {
-  description = "Format (JSON) of the HTTP API access log lines, shared with the server variant's HTTP API."
-  value       = local.access_log_format
+  description = "Route keys of the HTTP API (empty when enable_http_api is false)."
+  value       = sort(keys(local.routes))
 }

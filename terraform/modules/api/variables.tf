@@ -121,3 +121,25 @@ variable "sweep_schedule" {
   type        = string
   default     = "rate(1 minute)"
 }
+
+variable "readings_throttling_burst_limit" {
+  description = "Burst limit (requests) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 200
+}
+
+variable "readings_throttling_rate_limit" {
+  description = "Steady-state rate limit (requests per second) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 100
+}
+
+variable "routes" {
+  description = "Route key (\"METHOD /path\" or $default) => function (api or ingest) of the HTTP API."
+  type        = map(string)
+}
+
+variable "access_log_format" {
+  description = "Format (JSON) of the HTTP API access log lines."
+  type        = string
+}

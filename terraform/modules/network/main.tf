@@ -1,7 +1,15 @@
 # The VPC of the server variant: public and private subnets in az_count
 # availability zones, an internet gateway for the public subnets, NAT
-# gateway(s) for the private ones, a DynamoDB gateway endpoint so that table
-# traffic stays off the NAT, and optional flow logs.
+# gateway(s) for the private ones (per zone, single, or none), VPC endpoints
+# for every AWS service the servers call, and optional flow logs.
+#
+# The endpoints are what keeps the alert path alive when a zone fails: with
+# them the servers reach DynamoDB, S3 (the bundle and the Amazon Linux
+# package repositories), SNS, SSM and CloudWatch Logs without any NAT
+# gateway, and an interface endpoint has a network interface in every zone.
+# A NAT gateway lives in one zone: the single one takes the private subnets'
+# internet access down with its zone (only Session Manager and non-AWS
+# destinations need it).
 
 locals {
   azs = slice(var.availability_zones, 0, min(var.az_count, length(var.availability_zones)))
@@ -21,7 +29,7 @@ locals {
   private = { for i, az in local.azs : az => local.subnet_cidrs.private[i] }
 
   # The zone whose NAT gateway each private subnet uses.
-  nat_azs = var.nat_gateway_mode == "per_az" ? local.azs : [local.azs[0]]
+  nat_azs = { per_az = local.azs, single = [local.azs[0]], none = [] }[var.nat_gateway_mode]
   nat_for = { for az in local.azs : az => var.nat_gateway_mode == "per_az" ? az : local.azs[0] }
 
   every_subnet = concat(local.subnet_cidrs.public, local.subnet_cidrs.private)
@@ -141,7 +149,7 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route" "private_nat" {
-  for_each = local.private
+  for_each = var.nat_gateway_mode == "none" ? {} : local.private
 
   route_table_id         = aws_route_table.private[each.key].id
   destination_cidr_block = "0.0.0.0/0"
@@ -155,6 +163,11 @@ resource "aws_route_table_association" "private" {
   route_table_id = aws_route_table.private[each.key].id
 }
 
+# ---------------------------------------------------------------------------
+# VPC endpoints: every AWS service the servers call (modules/server output
+# aws_services, held to this list by tests/zone_failure.tftest.hcl).
+# ---------------------------------------------------------------------------
+
 resource "aws_vpc_endpoint" "dynamodb" {
   vpc_id            = aws_vpc.this.id
   service_name      = "${var.aws.reverse_dns_prefix}.${var.aws.region}.dynamodb"
@@ -162,6 +175,58 @@ resource "aws_vpc_endpoint" "dynamodb" {
   route_table_ids   = [for rt in aws_route_table.private : rt.id]
 
   tags = { Name = "${var.name}-dynamodb" }
+}
+
+# The bundle (s3:GetObject) and the Amazon Linux 2023 package repositories
+# (hosted on S3), so a new instance boots without a NAT. Gateway endpoints
+# cost nothing.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "${var.aws.reverse_dns_prefix}.${var.aws.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [for rt in aws_route_table.private : rt.id]
+
+  tags = { Name = "${var.name}-s3" }
+}
+
+# HTTPS from inside the VPC only (the servers' own group already allows
+# 443 out).
+resource "aws_security_group" "endpoints" {
+  name        = "${var.name}-vpc-endpoints"
+  description = "Interface endpoints of ${var.name}: HTTPS from the VPC"
+  vpc_id      = aws_vpc.this.id
+  tags        = { Name = "${var.name}-vpc-endpoints" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
+  security_group_id = aws_security_group.endpoints.id
+  description       = "HTTPS from the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.vpc_cidr
+}
+
+# One network interface per private subnet (so per zone), with private DNS:
+# the SDK's usual host names resolve to them, no configuration in the app.
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoint_services)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "${var.aws.reverse_dns_prefix}.${var.aws.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [for az in local.azs : aws_subnet.private[az].id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+
+  tags = { Name = "${var.name}-${each.key}" }
+}
+
+# The VPC's default security group, managed so that it has no rule at all:
+# anything launched without a group of its own can talk to nothing.
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+  tags   = { Name = "${var.name}-default-deny-all" }
 }
 
 # ---------------------------------------------------------------------------

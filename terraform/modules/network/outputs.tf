@@ -57,3 +57,24 @@ output "flow_log_group_name" {
   description = "Log group of the VPC flow logs, or null when they are off."
   value       = var.enable_flow_logs ? aws_cloudwatch_log_group.flow[0].name : null
 }
+
+output "endpoint_services" {
+  description = "AWS services reachable from the private subnets without a NAT gateway: the kind of their endpoint (Gateway or Interface), the zones it serves (a route table or a network interface in each), private DNS."
+  value = merge(
+    {
+      dynamodb = { type = aws_vpc_endpoint.dynamodb.vpc_endpoint_type, zones = sort(keys(aws_route_table.private)), private_dns = false }
+      s3       = { type = aws_vpc_endpoint.s3.vpc_endpoint_type, zones = sort(keys(aws_route_table.private)), private_dns = false }
+    },
+    { for s, e in aws_vpc_endpoint.interface : s => { type = e.vpc_endpoint_type, zones = local.azs, private_dns = e.private_dns_enabled } },
+  )
+}
+
+output "nat_gateway_count" {
+  description = "Number of NAT gateways (per_az: one per zone; single: 1; none: 0)."
+  value       = length(aws_nat_gateway.this)
+}
+
+output "default_security_group_id" {
+  description = "Id of the VPC's default security group (managed with no rules)."
+  value       = aws_default_security_group.this.id
+}

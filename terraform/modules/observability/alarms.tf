@@ -22,6 +22,7 @@ locals {
     {
       notifications_pending = "${var.name}-notifications-pending"
       notifications_failed  = "${var.name}-notifications-failed"
+      notification_latency  = "${var.name}-notification-latency"
       sweep_not_running     = "${var.name}-sweep-not-running"
       alerts_delivery       = "${var.name}-alerts-delivery-failed"
       sms_spend             = "${var.name}-sms-spend"
@@ -204,6 +205,27 @@ resource "aws_cloudwatch_metric_alarm" "notifications_failed" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = local.t.notifications_failed
   # Published only when a publication fails.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = local.alarm_actions
+  ok_actions         = local.alarm_actions
+}
+
+# Alarm latency (contract v1.1): from the event that made a transition to
+# the notification's publication. The p95 over 15 minutes, so that one slow
+# publication (an SNS retry) does not page, but a slow path does.
+resource "aws_cloudwatch_metric_alarm" "notification_latency" {
+  alarm_name          = local.alarm_names.notification_latency
+  alarm_description   = "The p95 of the alarm notification latency (NotificationLatency) over 15 minutes is above ${var.latency_alarm_seconds} s: people are told of fires late. Check SNS, the sweep and the functions' or servers' logs. See docs/observability.md#alarms."
+  namespace           = local.ns
+  metric_name         = local.app.NotificationLatency
+  dimensions          = { service = local.service }
+  extended_statistic  = "p95"
+  period              = 900
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.latency_alarm_seconds * 1000
+  # No `unit`: an alarm whose unit differs from the published one sees no data.
+  # Published only when a notification goes out: none, nothing late.
   treat_missing_data = "notBreaching"
   alarm_actions      = local.alarm_actions
   ok_actions         = local.alarm_actions

@@ -637,6 +637,25 @@ locals {
       width  = 8
       height = 6
       properties = {
+        title   = "Alarm notification latency (ms): p50, p95, max"
+        region  = local.region
+        view    = "timeSeries"
+        stacked = false
+        period  = 300
+        metrics = [
+          [local.ns, local.app.NotificationLatency, "service", local.service, { stat = "p50", label = "p50" }],
+          [local.ns, local.app.NotificationLatency, "service", local.service, { stat = "p95", label = "p95" }],
+          [local.ns, local.app.NotificationLatency, "service", local.service, { stat = "Maximum", label = "max" }],
+        ]
+        annotations = { horizontal = [{ label = "alarm: p95 over 15 min above ${var.latency_alarm_seconds} s", value = var.latency_alarm_seconds * 1000, color = "#d62728" }] }
+        yAxis       = { left = { min = 0, showUnits = false } }
+      }
+    },
+    {
+      type   = "metric"
+      width  = 8
+      height = 6
+      properties = {
         title       = "Oldest undelivered notification (s)"
         region      = local.region
         view        = "timeSeries"

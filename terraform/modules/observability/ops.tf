@@ -1,61 +1,49 @@
 # The operations topic: alarms about the platform itself, for the people who
 # run it (not the people in the rooms: those get the alerts topic).
 #
-# Encrypted with its own customer-managed key. Not the AWS managed key
-# alias/aws/sns: CloudWatch alarms publish to an encrypted topic only if the
-# key policy lets cloudwatch.amazonaws.com use the key, and the policy of an
-# AWS managed key cannot be changed, so every alarm notification would be
-# dropped without a trace. Not the alerts topic's key either: this module
-# stays self-contained (planned and tested on its own), and the operators'
-# key can be rotated, disabled or given other administrators without
-# touching the path of the fire alerts. It costs 1 USD a month.
+# Encrypted with its own customer-managed key (modules/encrypted-topic, as
+# the alerts topic). Not the alerts topic's key: the operators' key can be
+# rotated, disabled or given other administrators without touching the path
+# of the fire alerts. It costs 1 USD a month.
 
-data "aws_iam_policy_document" "ops_key" {
-  statement {
-    sid       = "AccountAdministersAndDelegatesToIam"
-    actions   = ["kms:*"]
-    resources = ["*"] # in a key policy, "*" means this key
+module "ops_topic" {
+  source = "../encrypted-topic"
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${var.aws.partition}:iam::${var.aws.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchAlarmsPublishToTheTopic"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-  }
+  name                     = local.ops_topic_name
+  display_name             = "Fire/CO2 platform alarms (${var.name})"
+  key_description          = "encrypts the operations SNS topic (platform alarms)"
+  aws                      = var.aws
+  kms_deletion_window_days = var.kms_deletion_window_days
 }
 
-resource "aws_kms_key" "ops" {
-  description             = "${var.name}: encrypts the operations SNS topic (platform alarms)"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.ops_key.json
+# State written before the topic module existed.
+moved {
+  from = aws_kms_key.ops
+  to   = module.ops_topic.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "ops" {
-  name          = "alias/${local.ops_topic_name}"
-  target_key_id = aws_kms_key.ops.key_id
+moved {
+  from = aws_kms_alias.ops
+  to   = module.ops_topic.aws_kms_alias.this
 }
 
-resource "aws_sns_topic" "ops" {
-  name              = local.ops_topic_name
-  display_name      = "Fire/CO2 platform alarms (${var.name})"
-  kms_master_key_id = aws_kms_key.ops.arn
+moved {
+  from = aws_sns_topic.ops
+  to   = module.ops_topic.aws_sns_topic.this
 }
 
 resource "aws_sns_topic_subscription" "ops_email" {
   for_each = toset(var.ops_emails)
 
-  topic_arn = aws_sns_topic.ops.arn
+  topic_arn = module.ops_topic.arn
   protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_sns_topic_subscription" "ops_sms" {
+  for_each = toset(var.ops_sms_numbers)
+
+  topic_arn = module.ops_topic.arn
+  protocol  = "sms"
   endpoint  = each.value
 }

@@ -18,7 +18,7 @@ output "ops_topic_arn" {
 
 output "ops_kms_key_arn" {
   description = "ARN of the operations topic's customer-managed KMS key."
-  value       = aws_kms_key.ops.arn
+  value       = module.ops_topic.kms_key_arn
 }
 
 output "alarm_names" {
@@ -79,5 +79,26 @@ output "alarms" {
       period              = a.period
       metric_queries      = [for q in a.metric_query : { id = q.id, expression = q.expression, metric = [for m in q.metric : { namespace = m.namespace, metric_name = m.metric_name, dimensions = m.dimensions }] }]
     }
+  }
+}
+
+output "latency_alarm" {
+  description = "The alarm on the p95 of NotificationLatency (name, statistic, period, threshold in ms, actions), for review."
+  value = {
+    alarm_name          = aws_cloudwatch_metric_alarm.notification_latency.alarm_name
+    metric_name         = aws_cloudwatch_metric_alarm.notification_latency.metric_name
+    extended_statistic  = aws_cloudwatch_metric_alarm.notification_latency.extended_statistic
+    period              = aws_cloudwatch_metric_alarm.notification_latency.period
+    threshold           = aws_cloudwatch_metric_alarm.notification_latency.threshold
+    comparison_operator = aws_cloudwatch_metric_alarm.notification_latency.comparison_operator
+    alarm_actions       = aws_cloudwatch_metric_alarm.notification_latency.alarm_actions
+  }
+}
+
+output "ops_subscriptions" {
+  description = "Endpoints subscribed to the operations topic, by protocol."
+  value = {
+    email = sort([for s in aws_sns_topic_subscription.ops_email : s.endpoint])
+    sms   = sort([for s in aws_sns_topic_subscription.ops_sms : s.endpoint])
   }
 }

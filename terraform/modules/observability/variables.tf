@@ -27,11 +27,6 @@ variable "device_series" {
   description = "How per-board values reach CloudWatch (the app's DEVICE_SERIES): logs (Logs Insights widgets), metrics (metric SEARCH widgets) or off."
   type        = string
   default     = "logs"
-
-  validation {
-    condition     = contains(["logs", "metrics", "off"], var.device_series)
-    error_message = "device_series must be \"logs\", \"metrics\" or \"off\"."
-  }
 }
 
 variable "thresholds" {
@@ -103,14 +98,21 @@ variable "sweep_schedule" {
 # ---------------------------------------------------------------------------
 
 variable "ops_emails" {
-  description = "E-mail addresses subscribed to the operations topic (alarms about the platform itself)."
+  description = "E-mail addresses subscribed to the operations topic (alarms about the platform itself); validated by the root module."
   type        = list(string)
   default     = []
+}
 
-  validation {
-    condition     = alltrue([for e in var.ops_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
-    error_message = "Each entry of ops_emails must be an e-mail address such as name@example.org."
-  }
+variable "ops_sms_numbers" {
+  description = "Phone numbers (E.164) subscribed by SMS to the operations topic; validated by the root module."
+  type        = list(string)
+  default     = []
+}
+
+variable "latency_alarm_seconds" {
+  description = "The notification-latency alarm fires when the p95 of NotificationLatency over 15 minutes is above this many seconds."
+  type        = number
+  default     = 30
 }
 
 variable "kms_deletion_window_days" {
@@ -143,22 +145,12 @@ variable "alarm_thresholds" {
   })
   default  = {}
   nullable = false
-
-  validation {
-    condition     = alltrue([for k, v in var.alarm_thresholds : v > 0]) && var.alarm_thresholds.api_5xx_percent <= 100
-    error_message = "Every alarm threshold must be above 0, and api_5xx_percent at most 100."
-  }
 }
 
 variable "sweep_alarm_period_seconds" {
   description = "Window in which at least one sweep run must be seen; null = derived from sweep_schedule (twice the interval, at least 5 minutes; 1 hour for a cron schedule)."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.sweep_alarm_period_seconds == null ? true : (var.sweep_alarm_period_seconds >= 60 && var.sweep_alarm_period_seconds <= 86400 && var.sweep_alarm_period_seconds % 60 == 0)
-    error_message = "sweep_alarm_period_seconds must be a multiple of 60 from 60 to 86400."
-  }
 }
 
 # ---------------------------------------------------------------------------
@@ -169,22 +161,12 @@ variable "dashboard_range" {
   description = "Default time range of both dashboards (ISO 8601 duration back from now). Logs Insights widgets scan this much log: keep it short for big fleets."
   type        = string
   default     = "-PT3H"
-
-  validation {
-    condition     = can(regex("^-P(T[0-9]+[HM]|[0-9]+D|[0-9]+W)$", var.dashboard_range))
-    error_message = "dashboard_range must look like -PT3H, -PT30M, -P1D or -P1W."
-  }
 }
 
 variable "fleet_top_n" {
   description = "metrics mode: per-board graphs show the N boards with the highest values (SORT over SEARCH; a SEARCH returns at most 500 series)."
   type        = number
   default     = 50
-
-  validation {
-    condition     = var.fleet_top_n >= 1 && var.fleet_top_n <= 500 && floor(var.fleet_top_n) == var.fleet_top_n
-    error_message = "fleet_top_n must be a whole number from 1 to 500."
-  }
 }
 
 variable "index_reading_fields" {

@@ -19,6 +19,9 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 resource "aws_apigatewayv2_stage" "default" {
+  # route_settings name a route that must exist first.
+  depends_on = [aws_apigatewayv2_route.this]
+
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"
   auto_deploy = true
@@ -26,6 +29,13 @@ resource "aws_apigatewayv2_stage" "default" {
   default_route_settings {
     throttling_burst_limit = var.throttling_burst_limit
     throttling_rate_limit  = var.throttling_rate_limit
+  }
+
+  # The boards' upload has its own budget, apart from the other routes.
+  route_settings {
+    route_key              = "POST /v1/readings"
+    throttling_burst_limit = var.readings_throttling_burst_limit
+    throttling_rate_limit  = var.readings_throttling_rate_limit
   }
 
   access_log_settings {

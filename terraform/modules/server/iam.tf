@@ -4,24 +4,6 @@
 # wildcard action; ARNs built from names so that `terraform plan` shows it
 # in full (output instance_policy).
 
-locals {
-  arn_prefix = {
-    ssm = "arn:${var.aws.partition}:ssm:${var.aws.region}:${var.aws.account_id}"
-    kms = "arn:${var.aws.partition}:kms:${var.aws.region}:${var.aws.account_id}"
-  }
-
-  index = {
-    readings_by_time = "${var.table_arns.readings}/index/byTime"
-    alerts_all       = ["${var.table_arns.alerts}/index/byStatus", "${var.table_arns.alerts}/index/byDevice"]
-  }
-
-  admin_token_parameter_arn = "${local.arn_prefix.ssm}:parameter/${trimprefix(var.admin_token_parameter_name, "/")}"
-  # As in the api module: with the AWS managed key alias/aws/ssm the key id
-  # is not known without an API call; the statement is narrowed to SSM and to
-  # this one parameter by its conditions.
-  admin_token_kms_resource = coalesce(var.admin_token_kms_key_arn, "${local.arn_prefix.kms}:key/*")
-}
-
 data "aws_iam_policy_document" "assume_ec2" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -32,90 +14,36 @@ data "aws_iam_policy_document" "assume_ec2" {
   }
 }
 
+# What the api, ingest and sweep functions may do together, from the one
+# module that says it (../app-permissions).
+module "permissions" {
+  source = "../app-permissions"
+
+  aws                        = var.aws
+  table_arns                 = var.table_arns
+  table_kms_key_arn          = var.table_kms_key_arn
+  topic_arn                  = var.topic_arn
+  topic_kms_key_arn          = var.topic_kms_key_arn
+  admin_token_parameter_name = var.admin_token_parameter_name
+  admin_token_kms_key_arn    = var.admin_token_kms_key_arn
+}
+
 data "aws_iam_policy_document" "instance" {
-  # ingest: PutItem stores a reading once (conditional put), GetItem fetches
-  # the stored version of a duplicate; ingest and api query readings.
-  statement {
-    sid       = "Readings"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [var.table_arns.readings]
-  }
-
-  statement {
-    sid       = "ReadingsByTime"
-    actions   = ["dynamodb:Query"]
-    resources = [local.index.readings_by_time]
-  }
-
-  # api (devices), ingest (alert state), sweep (Scan for offline boards).
-  statement {
-    sid       = "DevicesAndAlertState"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"]
-    resources = [var.table_arns.devices]
-  }
-
-  statement {
-    sid       = "Alerts"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    resources = [var.table_arns.alerts]
-  }
-
-  statement {
-    sid       = "ListAlerts"
-    actions   = ["dynamodb:Query"]
-    resources = local.index.alerts_all
-  }
-
-  statement {
-    sid       = "Notify"
-    actions   = ["sns:Publish"]
-    resources = [var.topic_arn]
-  }
-
   dynamic "statement" {
-    for_each = var.table_kms_key_arn == null ? [] : [var.table_kms_key_arn]
+    for_each = module.permissions.union
     content {
-      sid       = "TablesKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["dynamodb.${var.aws.region}.amazonaws.com"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
-    }
-  }
-
-  statement {
-    sid       = "TopicKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.topic_kms_key_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sns.${var.aws.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "ReadAdminToken"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.admin_token_parameter_arn]
-  }
-
-  statement {
-    sid       = "DecryptAdminToken"
-    actions   = ["kms:Decrypt"]
-    resources = [local.admin_token_kms_resource]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["ssm.${var.aws.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:PARAMETER_ARN"
-      values   = [local.admin_token_parameter_arn]
     }
   }
 
@@ -167,4 +95,20 @@ resource "aws_iam_role_policy" "instance" {
 resource "aws_iam_instance_profile" "instance" {
   name = local.server_name
   role = aws_iam_role.instance.name
+}
+
+# Every AWS service the servers call, and how a VPC without NAT reaches it
+# (modules/network creates these endpoints; tests/zone_failure.tftest.hcl
+# holds the two together, and tests/server.tftest.hcl holds this list to the
+# actions of the instance policy). KMS is only used through DynamoDB, SNS and
+# SSM (kms:ViaService). Session Manager's ssmmessages channel is operator
+# access, not the alert path: it goes through a NAT gateway.
+locals {
+  aws_services = {
+    dynamodb = "Gateway"   # readings, devices, alerts
+    s3       = "Gateway"   # the bundle; Amazon Linux's package repositories at boot
+    sns      = "Interface" # alert notifications
+    ssm      = "Interface" # the admin token; Session Manager registration
+    logs     = "Interface" # the CloudWatch agent: the service's log and EMF lines
+  }
 }

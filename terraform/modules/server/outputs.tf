@@ -91,3 +91,21 @@ output "user_data" {
   description = "The boot script of the instances."
   value       = local.user_data
 }
+
+output "aws_services" {
+  description = "Every AWS service the servers call, with the kind of VPC endpoint that reaches it without a NAT gateway (Gateway or Interface)."
+  value       = local.aws_services
+}
+
+output "route_keys" {
+  description = "Route keys of the server variant's HTTP API."
+  value       = sort(keys(aws_apigatewayv2_route.this))
+}
+
+output "readings_throttling" {
+  description = "Throttle budget of POST /v1/readings on the HTTP API's stage (burst, rate per second)."
+  value = one([for r in aws_apigatewayv2_stage.default.route_settings : {
+    burst = r.throttling_burst_limit
+    rate  = r.throttling_rate_limit
+  } if r.route_key == "POST /v1/readings"])
+}

@@ -2,10 +2,11 @@
 #
 #   API Gateway's VPC link  --tcp/80-->    load balancer
 #   load balancer           --tcp/app_port--> instances
-#   instances               --tcp/443-->   the internet, through the NAT
-#                                          (SSM, S3, SNS, CloudWatch Logs, the
-#                                          package repositories), and the
-#                                          DynamoDB gateway endpoint's prefix list
+#   instances               --tcp/443-->   the VPC endpoints (SNS, SSM,
+#                                          CloudWatch Logs: interface; S3:
+#                                          gateway), the NAT gateway(s) if any
+#                                          (Session Manager), and the DynamoDB
+#                                          gateway endpoint's prefix list
 #
 # Port 80 (plain HTTP) between the VPC link and the load balancer: TLS ends
 # at API Gateway's public HTTPS endpoint; from there the request travels on
@@ -79,10 +80,10 @@ resource "aws_vpc_security_group_ingress_rule" "instances_from_load_balancer" {
   referenced_security_group_id = aws_security_group.load_balancer.id
 }
 
-# Instances -> AWS APIs and package repositories (HTTPS through the NAT) and DynamoDB.
+# Instances -> AWS APIs (VPC endpoints; a NAT when there is one) and DynamoDB.
 resource "aws_vpc_security_group_egress_rule" "instances_https" {
   security_group_id = aws_security_group.instances.id
-  description       = "HTTPS through the NAT: SSM, S3, SNS, CloudWatch Logs, package repositories"
+  description       = "HTTPS to the VPC endpoints (SNS, SSM, Logs, S3) and through a NAT if any"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443

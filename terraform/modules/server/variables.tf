@@ -57,11 +57,6 @@ variable "sweep_interval_seconds" {
   description = "Seconds between two runs of the sweep (offline detection, pending notifications, reminders) on each server (SWEEP_INTERVAL_SECONDS)."
   type        = number
   default     = 60
-
-  validation {
-    condition     = var.sweep_interval_seconds >= 10 && var.sweep_interval_seconds <= 3600 && floor(var.sweep_interval_seconds) == var.sweep_interval_seconds
-    error_message = "sweep_interval_seconds must be a whole number from 10 to 3600."
-  }
 }
 
 # ---------------------------------------------------------------------------
@@ -112,11 +107,6 @@ variable "ami_id" {
   description = "Image of the instances (Amazon Linux 2023, arm64); null = the current one, read from the public SSM parameter ami_parameter_name at plan time."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.ami_id == null ? true : can(regex("^ami-([0-9a-f]{8}|[0-9a-f]{17})$", var.ami_id))
-    error_message = "ami_id must be an image id such as ami-0123456789abcdef0."
-  }
 }
 
 variable "ami_parameter_name" {
@@ -129,11 +119,6 @@ variable "instance_type" {
   description = "EC2 instance type: an arm64 (Graviton) type, since the image is arm64."
   type        = string
   default     = "t4g.small"
-
-  validation {
-    condition     = can(regex("^[a-z]+[0-9]+g[a-z]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal)$", var.instance_type))
-    error_message = "instance_type must be an arm64 (Graviton) instance type such as t4g.small, m7g.large or c7g.xlarge."
-  }
 }
 
 variable "root_volume_size_gb" {
@@ -151,44 +136,24 @@ variable "min_size" {
   description = "Fewest instances in the Auto Scaling group."
   type        = number
   default     = 2
-
-  validation {
-    condition     = var.min_size >= 1 && var.min_size <= 20 && floor(var.min_size) == var.min_size && var.min_size <= var.max_size
-    error_message = "min_size must be a whole number from 1 to 20, and at most max_size."
-  }
 }
 
 variable "max_size" {
   description = "Most instances in the Auto Scaling group."
   type        = number
   default     = 4
-
-  validation {
-    condition     = var.max_size >= 1 && var.max_size <= 20 && floor(var.max_size) == var.max_size
-    error_message = "max_size must be a whole number from 1 to 20."
-  }
 }
 
 variable "desired_capacity" {
   description = "Instances to run now; null = leave it to the scaling policy (min_size at creation). When set, every apply resets the group to it."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.desired_capacity == null ? true : (floor(var.desired_capacity) == var.desired_capacity && var.desired_capacity >= var.min_size && var.desired_capacity <= var.max_size)
-    error_message = "desired_capacity must be a whole number between min_size and max_size, or null."
-  }
 }
 
 variable "cpu_target" {
   description = "Average CPU utilisation (percent) the target-tracking policy keeps the group at."
   type        = number
   default     = 60
-
-  validation {
-    condition     = var.cpu_target >= 10 && var.cpu_target <= 90
-    error_message = "cpu_target must be a percentage from 10 to 90."
-  }
 }
 
 variable "health_check_grace_period_seconds" {
@@ -227,4 +192,16 @@ variable "log_retention_days" {
   description = "Retention of the server log group and the HTTP API access log group, in days."
   type        = number
   default     = 30
+}
+
+variable "readings_throttling_burst_limit" {
+  description = "Burst limit (requests) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 200
+}
+
+variable "readings_throttling_rate_limit" {
+  description = "Steady-state rate limit (requests per second) of POST /v1/readings, apart from the other routes."
+  type        = number
+  default     = 100
 }

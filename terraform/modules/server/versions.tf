@@ -1,5 +1,7 @@
+# The one requirement of the root and of every module (each modules/*/versions.tf
+# is a copy of this file; terraform/tests/layout.test.ts holds them equal).
+# 1.9: variable validations that refer to other variables.
 terraform {
-  # 1.9: variable validations that refer to other variables (min_size <= max_size).
   required_version = ">= 1.9"
 
   required_providers {

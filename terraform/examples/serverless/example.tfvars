@@ -1,0 +1,7 @@
+# Put your own values here (the addresses below are fiction).
+name              = "fireco2"
+region            = "eu-west-3"
+alert_emails      = ["safety-team@example.org"]
+alert_sms_numbers = ["+33639980000"]
+escalation_emails = ["direction@example.org"]
+ops_emails        = ["ops@example.org"]

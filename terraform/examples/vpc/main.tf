@@ -1,0 +1,84 @@
+# A runnable vpc-mode deployment (the server variant): this directory is a root of its own that
+# calls the project's root module (terraform/) with the settings of a site.
+#
+#   cp -r terraform/examples/vpc terraform/examples/my-site   # then edit example.tfvars
+#   cd terraform/examples/my-site && terraform init && terraform plan -var-file=example.tfvars
+#
+# (`make plan TFVARS=...` with a copy of ../vpc.tfvars does the same
+# from the root.) Planned offline by terraform/tests/examples.test.ts.
+
+variable "name" {
+  description = "Stack name (see terraform/variables.tf)."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region of the stack."
+  type        = string
+}
+
+variable "alert_emails" {
+  description = "Who gets every alert by e-mail."
+  type        = list(string)
+}
+
+variable "alert_sms_numbers" {
+  description = "Who gets critical alerts by SMS (E.164)."
+  type        = list(string)
+  default     = []
+}
+
+variable "escalation_emails" {
+  description = "Who is told only when a critical alert stays unacknowledged."
+  type        = list(string)
+  default     = []
+}
+
+variable "ops_emails" {
+  description = "Who is told when the platform itself breaks (required)."
+  type        = list(string)
+}
+
+variable "availability_zones" {
+  description = "Zone names of the region, in order of preference."
+  type        = list(string)
+}
+
+module "fireco2" {
+  source = "../.."
+
+  mode   = "vpc"
+  name   = var.name
+  region = var.region
+
+  alert_emails      = var.alert_emails
+  alert_sms_numbers = var.alert_sms_numbers
+  escalation_emails = var.escalation_emails
+  ops_emails        = var.ops_emails
+
+  notification_language  = "en"
+  thresholds_preset      = "default"
+  escalate_after_minutes = 10
+  emergency_number       = "112"
+
+  # Two zones, a NAT gateway in each (nat_gateway_mode = "single" or "none"
+  # cost less: docs/terraform.md "Zone failure and flooding").
+  availability_zones = var.availability_zones
+  az_count           = 2
+  nat_gateway_mode   = "per_az"
+  server_min_size    = 2
+
+  # The bundle `npm run build` writes, from this directory.
+  lambda_dist_dir = "${path.root}/../../../dist/lambda"
+  server_dist_dir = "${path.root}/../../../dist/server"
+}
+
+output "api_url" {
+  description = "Base URL of the HTTP API."
+  value       = module.fireco2.api_url
+}
+
+output "next_steps" {
+  description = "What to do after the first apply."
+  value       = module.fireco2.next_steps
+}
