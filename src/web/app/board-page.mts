@@ -14,12 +14,18 @@ export function boardPage(main: HTMLElement, deviceId: string, params: URLSearch
   let destroyed = false;
   const heading = h('h1', { tabindex: '-1' }, deviceId);
   main.replaceChildren(heading, h('p', { class: 'load-status' }, t('loading')));
+  // The router focused the placeholder's heading: the view that replaces it takes the focus over.
+  const show = (make: () => View) => {
+    const hadFocus = document.activeElement === heading;
+    inner = make();
+    if (hadFocus) inner.focus();
+  };
   const open = () => {
-    if (!destroyed) inner = boardView(main, deviceId, params);
+    if (!destroyed) show(() => boardView(main, deviceId, params));
   };
   api.device(deviceId).then(open, (error: unknown) => {
     if (destroyed) return;
-    if (error instanceof ApiError && error.status === 404) inner = notFoundView(main, deviceId);
+    if (error instanceof ApiError && error.status === 404) show(() => notFoundView(main, deviceId));
     else open();
   });
   return {
