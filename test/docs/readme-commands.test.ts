@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,4 +112,19 @@ describe.each(DOCUMENTS)('the shell blocks of %s', (file) => {
       }
     }
   }, 60_000);
+});
+
+describe("the project's docs", () => {
+  it('hold the API reference themselves: no pointer to a contract file users of this repository do not have', () => {
+    const files = ['README.md', 'device/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), ...readdirSync('device/docs').filter((f) => f.endsWith('.md')).map((f) => `device/docs/${f}`)];
+    const pointing = files.filter((file) => /\.\.\/shared|shared\/contract/.test(readFileSync(file, 'utf8')));
+    expect(files.length).toBeGreaterThan(5);
+    expect(pointing).toEqual([]);
+    const api = readFileSync('docs/api.md', 'utf8');
+    for (const route of ['POST /v1/silences', 'GET /v1/devices/{deviceId}/aggregates', 'GET /v1/reports/air-quality', 'format=csv', 'faults', 'policy', 'unacknowledged', 'latencyMs', 'THRESHOLDS_PRESET', '405', 'HEAD', '`..`']) {
+      expect(api, route).toContain(route);
+    }
+    expect(api).toMatch(/`status` defaults to `active`/);
+    expect(api.lastIndexOf('## Decisions')).toBeGreaterThan(api.lastIndexOf('## Settings'));
+  });
 });
