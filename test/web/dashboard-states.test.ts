@@ -97,6 +97,27 @@ describe.skipIf(skip)('dashboard states (headless Chromium)', () => {
     await w.context.close();
   });
 
+  it('with the alarm switched on, notifies each new alert once in the browser (and not the alerts already there)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', permissions: ['notifications'] });
+    // Records what the page hands to the browser's Notification (headless Chromium shows none).
+    await context.addInitScript(`window.__notified = []; const Real = window.Notification;
+      window.Notification = class extends Real { constructor(title, options) { super(title, options); window.__notified.push(title); } };`);
+    const page = await context.newPage();
+    await page.goto(`${stack.api.url}/`);
+    await page.locator('.card[data-device="st-labo"][data-state="warning"]').waitFor();
+    await page.locator('button.alarm').click();
+    expect(await page.locator('button.alarm').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('button.alarm').innerText()).toBe('Alarm sound: on');
+    await stack.api.post('st-cantine', keys.cantine as string, [{ ts: isoNow(-100), co2: 700, temperature: 21, smoke: 0.5 }]);
+    await page.locator('.card[data-device="st-cantine"][data-state="critical"]').waitFor({ timeout: ONE_REFRESH_MS });
+    await page.locator('.card[data-device="st-cantine"]').waitFor();
+    expect(await page.evaluate('window.__notified')).toEqual(['Critical: Smoke — Cantine']);
+    await stack.api.post('st-cantine', keys.cantine as string, [{ ts: isoNow(-50), co2: 700, temperature: 21, smoke: 0.02 }]);
+    await page.locator('.card[data-device="st-cantine"][data-state="ok"]').waitFor({ timeout: ONE_REFRESH_MS });
+    expect(await page.evaluate('window.__notified')).toEqual(['Critical: Smoke — Cantine']); // a resolution is not a new alert
+    await context.close();
+  });
+
   it('shows an unknown board as one clear "no such board" page', async () => {
     const w = await watchedPage(browser);
     await w.page.goto(`${stack.api.url}/#/board/does-not-exist`);
