@@ -9,8 +9,11 @@ export CHECKPOINT_DISABLE := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# npm ci prints nothing while it downloads: say what it is doing and what to expect first.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@echo "make install: npm ci is installing the $$(node -p "Object.keys(require('./package-lock.json').packages).length - 1") packages locked in package-lock.json into node_modules/"
+	@echo "  (the first time it downloads ~100 MB: about a minute with nothing printed until it is done; later runs are quicker)"
+	npm ci --no-audit --no-fund --foreground-scripts
 	@touch $@
 
 install: node_modules/.installed ## install npm dependencies (npm ci) when package-lock.json changed

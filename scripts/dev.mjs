@@ -39,7 +39,6 @@ function adminToken() {
 
 async function onListening(url) {
   const token = adminToken();
-  const now = new Date().toISOString();
   console.log(`
   ┌─ Fire & CO2 monitoring: local stack ───────────────────────────────
   │ API        ${url}
@@ -49,13 +48,29 @@ async function onListening(url) {
   └────────────────────────────────────────────────────────────────────
   Register a board and post a reading (copy-paste):
 
-  KEY=$(curl -s -X POST ${url}/v1/devices -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' \\
-    -d '{"deviceId":"my-board","name":"My room"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).key')
-  curl -s -X POST ${url}/v1/readings -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
-    -d '{"deviceId":"my-board","readings":[{"ts":"${now}","co2":812,"temperature":22.4}]}'
-  curl -s ${url}/v1/devices/my-board/readings -H "Authorization: Bearer ${token}"
+${copyPasteBlock(url, token)}
 `);
   await startSimulatedBoard(url, token);
+}
+
+/**
+ * The banner's shell block (POSIX sh). It must work every time it is pasted,
+ * also after a restart: a board registered by an earlier paste answers 409,
+ * and then its key is rotated (keys are shown once, so the old one is unknown).
+ * The reading's time is taken when the block runs, so each paste adds one.
+ */
+function copyPasteBlock(url, token) {
+  return [
+    `API=${url}`,
+    `ADMIN_TOKEN=${token}`,
+    `KEY=$( { curl -sf -X POST "$API/v1/devices" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"deviceId":"my-board","name":"My room"}' \\`,
+    `  || curl -sSf -X POST "$API/v1/devices/my-board/keys" -H "Authorization: Bearer $ADMIN_TOKEN"; } | node -pe 'JSON.parse(require("fs").readFileSync(0)).key')`,
+    `curl -s -X POST "$API/v1/readings" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+    `  -d '{"deviceId":"my-board","readings":[{"ts":"'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'","co2":812,"temperature":22.4}]}'; echo`,
+    `curl -s "$API/v1/devices/my-board/readings" -H "Authorization: Bearer $ADMIN_TOKEN"; echo`,
+  ]
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 /** One simulated board (device agent, scenario from SIM_SCENARIO, default normal) posting to the local stack. */

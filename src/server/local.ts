@@ -24,6 +24,10 @@ async function main(): Promise<void> {
       console.error(error.message);
       process.exit(3);
     }
+    if (isPortInUse(error)) {
+      console.error(`port ${config.port} on ${config.host} is already in use (another \`make dev\`?): stop it, or start with another port, e.g. PORT=3001`);
+      process.exit(4);
+    }
     throw error;
   }
   // Handlers first: a signal right after the 'listening' line must find them installed.
@@ -46,6 +50,10 @@ async function main(): Promise<void> {
     console.log(`admin token (generated once, kept in ${config.dataDir}/admin-token): ${stack.adminToken}`);
   }
   console.log(`listening on ${stack.url}`);
+}
+
+function isPortInUse(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
 }
 
 main().catch((error: unknown) => {

@@ -43,6 +43,10 @@ describe('docs screenshots', () => {
     for (let i = 0; i < day.length; i += 480) await api.post('amphi-2', amphi, day.slice(i, i + 480));
     const salle = await api.registerDevice('salle-101', { name: 'Salle 101', location: 'Bâtiment A, 1er étage' });
     await api.post('salle-101', salle, [{ ts: isoNow(-40_000), co2: 812, temperature: 22.4, humidity: 41, smoke: 0.03, flame: false }]);
+    const cantine = await api.registerDevice('cantine', { name: 'Cantine', location: 'Bâtiment A, rez-de-chaussée' });
+    await api.post('cantine', cantine, [{ ts: isoNow(-30_000), co2: 1240, temperature: 21.6, humidity: 47, smoke: 0.02, flame: false }]);
+    const cdi = await api.registerDevice('cdi', { name: 'CDI', location: 'Bâtiment C, 1er étage' });
+    await api.post('cdi', cdi, [{ ts: isoNow(-50_000), co2: 640, temperature: 20.8, humidity: 43, smoke: 0.01, flame: false }]);
     const labo = await api.registerDevice('labo-chimie', { name: 'Labo chimie', location: 'Bâtiment B, salle 12' });
     await api.post('labo-chimie', labo, [
       { ts: isoNow(-3 * MIN), co2: 690, temperature: 23.1, humidity: 38, smoke: 0.04, flame: false },
@@ -55,7 +59,7 @@ describe('docs screenshots', () => {
     await stack?.stop();
   });
 
-  it('fleet and board', async () => {
+  it('fleet, board and wall', async () => {
     mkdirSync(OUT, { recursive: true });
     const w = await watchedPage(browser, { viewport: { width: 1200, height: 700 } });
     await w.page.goto(`${stack.api.url}/`);
@@ -65,6 +69,11 @@ describe('docs screenshots', () => {
     await w.page.goto(`${stack.api.url}/#/board/amphi-2?range=24h`);
     await w.page.locator('.charts[data-ready="true"]').waitFor();
     await w.page.screenshot({ path: join(OUT, 'board.png'), fullPage: true });
+    // The wall view on a 1080p reception screen.
+    await w.page.setViewportSize({ width: 1920, height: 1080 });
+    await w.page.goto(`${stack.api.url}/#/wall`);
+    await w.page.locator('.tile[data-state="critical"]').waitFor();
+    await w.page.screenshot({ path: join(OUT, 'wall.png') });
     if (w.errors.length > 0 || w.foreign.length > 0) throw new Error(`console errors or foreign requests: ${[...w.errors, ...w.foreign].join('\n')}`);
     await w.context.close();
   });

@@ -1,3 +1,4 @@
+import { noteServerDate } from './liveness.mjs';
 import type { Alert, Device, Page, Reading } from './types.mjs';
 
 /** The API answered with an error (the contract's `{error:{code,message}}`). */
@@ -65,6 +66,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, query: Record<strin
     if (signal?.aborted) throw error;
     throw new Unreachable(error);
   }
+  noteServerDate(response.headers.get('date'));
   const text = await response.text();
   let body: unknown;
   try {

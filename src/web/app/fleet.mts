@@ -1,5 +1,6 @@
 import { h, replaceChildrenKeepingFocus } from './dom.mjs';
-import { plural, t } from './i18n.mjs';
+import { formatDuration, plural, t } from './i18n.mjs';
+import { livenessOf, serverNow } from './liveness.mjs';
 import { store } from './store.mjs';
 import type { Alert, Device } from './types.mjs';
 import { lastSeen, metricsList, severityBadge, statusLabel, worst } from './widgets.mjs';
@@ -13,14 +14,16 @@ export function fleetOrder(devices: readonly Device[], active: readonly Alert[])
   const rank = (d: Device) => {
     const severity = worst(active.filter((a) => a.deviceId === d.deviceId));
     if (severity) return RANK[severity];
-    return d.status === 'offline' ? 2 : d.status === 'never_seen' ? 4 : 3;
+    const status = livenessOf(d);
+    return status === 'offline' ? 2 : status === 'never_seen' ? 4 : 3;
   };
   return [...devices].sort((a, b) => rank(a) - rank(b) || (a.name ?? a.deviceId).localeCompare(b.name ?? b.deviceId) || a.deviceId.localeCompare(b.deviceId));
 }
 
 function card(device: Device, alerts: Alert[]): HTMLElement {
   const severity = worst(alerts);
-  const state = severity ?? (device.status === 'online' ? 'ok' : device.status);
+  const status = livenessOf(device);
+  const state = severity ?? (status === 'online' ? 'ok' : status);
   const name = device.name ?? device.deviceId;
   return h(
     'li',
@@ -35,9 +38,17 @@ function card(device: Device, alerts: Alert[]): HTMLElement {
     h('p', { class: 'card-seen' }, lastSeen(device)),
     alerts.length > 0
       ? h('ul', { class: 'card-alerts', 'aria-label': t('nav.alerts') }, alerts.map((a) => h('li', {}, severityBadge(a.severity, a.kind))))
-      : h('p', { class: 'card-ok' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('state.ok')),
+      : status === 'offline'
+        ? offlineNote(device)
+        : h('p', { class: 'card-ok' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('state.ok')),
     metricsList(device, alerts),
   );
+}
+
+/** Offline before the server's sweep has raised the alert: never "No alert" beside "Offline". */
+export function offlineNote(device: Device): HTMLElement {
+  const silentSeconds = device.lastSeenAt ? Math.max(0, (serverNow() - Date.parse(device.lastSeenAt)) / 1000) : 0;
+  return h('p', { class: 'card-offline' }, h('span', { 'aria-hidden': 'true' }, '○ '), t('offline.silent', { duration: formatDuration(silentSeconds) }));
 }
 
 /** One card per board: status, last seen, latest values, coloured (and labelled) by alert state. */

@@ -3,17 +3,20 @@ import './styles.css';
 import { token } from './api.mjs';
 import { alertsView } from './alerts.mjs';
 import { askToken, tokenForm } from './auth.mjs';
-import { boardView } from './board.mjs';
+import { alarmButton, announceNew, showWorstInTab } from './alarm.mjs';
+import { boardPage } from './board-page.mjs';
 import { h } from './dom.mjs';
 import { fleetView } from './fleet.mjs';
 import { currentLang, formatAgo, initialLang, setLang, t } from './i18n.mjs';
 import { pollNow, STALE_AFTER_MS, startPolling, store, subscribe } from './store.mjs';
 import type { View } from './view.mjs';
+import { wallView } from './wall.mjs';
 
 /**
  * The dashboard: a header (navigation, language, sign in/out), a connection
  * line, and one view at a time chosen by the URL's hash: `#/` (fleet),
- * `#/board/<deviceId>?range=24h`, `#/alerts?board=&kind=`. Hash routes keep
+ * `#/board/<deviceId>?range=24h`, `#/alerts?board=&kind=`, `#/wall` (a
+ * reception screen: no navigation, large tiles). Hash routes keep
  * every URL on `GET /`, the only page the API serves.
  */
 
@@ -29,7 +32,8 @@ const skip = h('button', { type: 'button', class: 'skip' });
 const live = h('p', { class: 'live' });
 const problem = h('p', { class: 'problem', role: 'status', 'aria-live': 'polite' });
 const main = h('main', { id: 'main', tabindex: '-1' });
-const header = h('header', { class: 'topbar' }, brand, nav, h('div', { class: 'tools' }, langButton, authButton));
+const alarm = alarmButton();
+const header = h('header', { class: 'topbar' }, brand, nav, h('div', { class: 'tools' }, alarm.element, langButton, authButton));
 
 let view: View | undefined;
 let viewKey = '';
@@ -47,8 +51,10 @@ function route(force = false): void {
   view?.destroy();
   viewKey = key;
   const board = /^\/board\/(.+)$/.exec(path);
-  if (board?.[1]) view = boardView(main, decodeURIComponent(board[1]), params);
+  document.body.classList.toggle('wall-mode', path === '/wall');
+  if (board?.[1]) view = boardPage(main, decodeURIComponent(board[1]), params);
   else if (path === '/alerts') view = alertsView(main, params);
+  else if (path === '/wall') view = wallView(main);
   else view = fleetView(main);
   markCurrent(path);
 }
@@ -100,6 +106,8 @@ function renderChrome(): void {
   langButton.setAttribute('lang', currentLang() === 'en' ? 'fr' : 'en');
   authButton.textContent = token.get() ? t('auth.signOut') : t('auth.signIn');
   skip.textContent = t('app.skip');
+  alarm.render();
+  showWorstInTab(store.active);
 }
 
 let lastProblem = '';
@@ -167,6 +175,7 @@ function boot(): void {
     view?.focus();
   });
   subscribe(() => {
+    announceNew(store.active);
     renderChrome();
     renderConnection();
     if (store.needToken) showSignIn();

@@ -1,6 +1,7 @@
 import { h, srOnly } from './dom.mjs';
 import { formatAgo, t } from './i18n.mjs';
 import { formatMetric } from './format.mjs';
+import { livenessOf, serverNow, valuesStale } from './liveness.mjs';
 import { KIND_OF_METRIC, METRICS, type Alert, type AlertKind, type Device, type Severity } from './types.mjs';
 
 /** Each state has an icon and a word: colour is never the only signal. */
@@ -8,19 +9,21 @@ const STATUS_ICON: Record<Device['status'], string> = { online: '●', offline: 
 // Plain symbols every system font has (no emoji font needed); the words always come with them.
 export const SEVERITY_ICON: Record<Severity, string> = { critical: '✖', warning: '⚠' };
 
+/** Online / offline / never seen: offline as soon as the silence exceeds the board's limit, before the server's sweep raises the alert. */
 export function statusLabel(device: Device): HTMLElement {
+  const status = livenessOf(device);
   return h(
     'span',
-    { class: `status status-${device.status}` },
-    h('span', { 'aria-hidden': 'true' }, STATUS_ICON[device.status]),
+    { class: `status status-${status}`, 'data-status': status },
+    h('span', { 'aria-hidden': 'true' }, STATUS_ICON[status]),
     ' ',
-    t(`status.${device.status}`),
+    t(`status.${status}`),
     device.revoked ? h('span', { class: 'revoked' }, ` · ${t('status.revoked')}`) : null,
   );
 }
 
 export function lastSeen(device: Device): string {
-  return device.lastSeenAt ? t('seen.last', { ago: formatAgo(device.lastSeenAt) }) : t('seen.never');
+  return device.lastSeenAt ? t('seen.last', { ago: formatAgo(device.lastSeenAt, serverNow()) }) : t('seen.never');
 }
 
 export function severityBadge(severity: Severity, kind: AlertKind): HTMLElement {
@@ -41,9 +44,10 @@ export function worst(alerts: readonly Alert[]): Severity | null {
 /** The latest values with their units, each marked (colour, icon and words) when its kind is in alert. */
 export function metricsList(device: Device, alerts: readonly Alert[]): HTMLElement {
   const latest = device.latest;
-  return h(
+  const stale = latest !== null && valuesStale(device);
+  const list = h(
     'dl',
-    { class: 'metrics' },
+    { class: `metrics${stale ? ' metrics-stale' : ''}` },
     METRICS.map((metric) => {
       const kind = KIND_OF_METRIC[metric];
       const severity = kind ? worst(alerts.filter((a) => a.kind === kind)) : null;
@@ -66,5 +70,13 @@ export function metricsList(device: Device, alerts: readonly Alert[]): HTMLEleme
         ),
       );
     }),
+  );
+  if (!stale || !latest) return list;
+  // Old values are greyed and dated: 468 ppm from 40 minutes ago is not the room's air now.
+  return h(
+    'div',
+    { class: 'metrics-box', 'data-stale': 'true' },
+    h('p', { class: 'stale-note' }, h('span', { 'aria-hidden': 'true' }, '⏱ '), t('values.stale', { ago: formatAgo(latest.ts, serverNow()) })),
+    list,
   );
 }

@@ -14,7 +14,7 @@ locals {
   table = var.table_arns
   # Index ARNs are <table arn>/index/<name> (names from tables.ts).
   index = {
-    alerts_all       = ["${var.table_arns.alerts}/index/byStatus", "${var.table_arns.alerts}/index/byDevice"]
+    alerts_all = ["${var.table_arns.alerts}/index/byStatus", "${var.table_arns.alerts}/index/byDevice"]
   }
 
   admin_token_parameter_arn = "${local.ssm_prefix}:parameter/${trimprefix(var.admin_token_parameter_name, "/")}"
