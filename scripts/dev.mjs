@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 // Request and reading log lines at INFO would scroll the banner away; notifications are printed whatever the level.
-const env = { POWERTOOLS_LOG_LEVEL: 'WARN', ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
+// A quiet board posts every UPLOAD_INTERVAL_SECONDS (300 in production); 15 s here so that a newcomer sees data at once.
+const env = { POWERTOOLS_LOG_LEVEL: 'WARN', UPLOAD_INTERVAL_SECONDS: '15', ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
 const children = [];
 
 const stack = spawn(process.execPath, ['--enable-source-maps', 'dist/server/local.mjs'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
