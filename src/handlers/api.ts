@@ -1,6 +1,6 @@
 import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
-import { managementRoutes } from '../adapters/http/routes.js';
+import { managementRoutes } from '../adapters/http/management-routes.js';
 import { awsRuntime } from './aws-runtime.js';
 import { ssmAdminToken } from './aws-ssm.js';
 

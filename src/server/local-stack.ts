@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
-import { ingestRoutes, managementRoutes, type ApiDeps } from '../adapters/http/routes.js';
+import { managementRoutes } from '../adapters/http/management-routes.js';
+import { ingestRoutes, type ApiDeps } from '../adapters/http/routes.js';
 import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
 import { createApiDeps } from '../adapters/compose.js';
 import { createLocalClients } from '../adapters/dynamodb/client.js';

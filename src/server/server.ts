@@ -5,7 +5,8 @@ import { createDocumentClient, createLocalClients } from '../adapters/dynamodb/c
 import { createApi } from '../adapters/http/api.js';
 import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
-import { ingestRoutes, managementRoutes } from '../adapters/http/routes.js';
+import { managementRoutes } from '../adapters/http/management-routes.js';
+import { ingestRoutes } from '../adapters/http/routes.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';

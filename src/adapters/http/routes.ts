@@ -1,7 +1,6 @@
 import { ApiError } from '../../domain/errors.js';
 import { API_ROUTES, runRoute, type ApiDeps, type ApiRoute, type LambdaFunction } from './route-table.js';
 import { pathMatches, type Route } from './router.js';
-import { webRoutes } from './web-routes.js';
 
 export type { ApiDeps };
 
@@ -15,12 +14,11 @@ function servedElsewhere(route: ApiRoute): Route['handler'] {
 /**
  * The routes one function runs, built from the route table. Every function
  * knows every path of the table, so a wrong method answers 405 with the
- * right Allow wherever the request lands; the api function also serves the
- * dashboard (`GET /`, `/assets/...`).
+ * right Allow wherever the request lands. The dashboard's routes are added
+ * by management-routes.ts, so that the ingest bundle does not carry the page.
  */
 export function routesFor(fn: LambdaFunction, deps: ApiDeps, table: readonly ApiRoute[] = API_ROUTES): Route[] {
-  const routes = table.map((r) => ({ method: r.method, pattern: r.path, handler: r.function === fn ? runRoute(r, deps) : servedElsewhere(r) }));
-  return fn === 'api' ? [...webRoutes(), ...routes] : routes;
+  return table.map((r) => ({ method: r.method, pattern: r.path, handler: r.function === fn ? runRoute(r, deps) : servedElsewhere(r) }));
 }
 
 /** The function a request goes to: the table's, else `api` (which answers 404/405, as API Gateway's `$default`). */
@@ -31,5 +29,3 @@ export function functionFor(method: string, path: string, table: readonly ApiRou
 
 /** `POST /v1/readings`: the ingest function's routes. */
 export const ingestRoutes = (deps: ApiDeps): Route[] => routesFor('ingest', deps);
-/** Every other route: health, devices, readings, alerts, the dashboard. */
-export const managementRoutes = (deps: ApiDeps): Route[] => routesFor('api', deps);
