@@ -74,7 +74,7 @@ describe('values the store cannot hold and trouble signals (v1.1)', () => {
   const ts = '2026-11-29T18:00:00Z';
   it.each([
     ['smoke', 1e-140, false], ['smoke', 1e-130, true], ['smoke', 5e-324, false], ['temperature', -1e-131, false],
-    ['temperature', -0, true], ['co2', 0, true], ['co2', 812.12345678901234, true],
+    ['temperature', -0, true], ['co2', 0, true], ['co2', Number('812.12345678901234'), true],
   ])('%s = %s valid: %s', (field, value, ok) => {
     const verdict = judgeReading({ ts, [field]: value }, window);
     expect(verdict.ok).toBe(ok);
