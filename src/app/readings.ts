@@ -18,8 +18,13 @@ const EARLIEST = '0000';
 const LATEST = '9999';
 
 /** One page of a device's readings, ascending by ts; `from` inclusive, `to` exclusive. */
-export async function listReadings(deps: ReadingsDeps, deviceId: string, query: Readonly<Record<string, string | undefined>>): Promise<ReadingsPage> {
-  const limit = pageLimit(query);
+export async function listReadings(
+  deps: ReadingsDeps,
+  deviceId: string,
+  query: Readonly<Record<string, string | undefined>>,
+  maxLimit?: number,
+): Promise<ReadingsPage> {
+  const limit = pageLimit(query, maxLimit);
   const from = timeParam(query, 'from') ?? EARLIEST;
   const to = timeParam(query, 'to') ?? LATEST;
   if (from >= to) throw new ApiError('validation_failed', 'invalid query', [{ path: 'from', message: 'must be before to' }]);

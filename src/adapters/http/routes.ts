@@ -6,6 +6,7 @@ import { listReadings, type ReadingsDeps } from '../../app/readings.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
 import { IngestEnvelopeSchema } from '../../domain/reading.js';
 import { json, noContent } from './responses.js';
+import { formatError, readingsCsvResponse } from './history-routes.js';
 import type { Route } from './router.js';
 import { deviceIdParam, parseBody } from './validate.js';
 import { webRoutes } from './web-routes.js';
@@ -89,6 +90,8 @@ export function managementRoutes(deps: ApiDeps): Route[] {
       pattern: '/v1/devices/{deviceId}/readings',
       handler: async (request, params) => {
         await reader(request.headers.authorization);
+        if (request.query.format === 'csv') return readingsCsvResponse(deps, request, deviceIdParam(params));
+        if (request.query.format !== undefined && request.query.format !== 'json') throw formatError();
         return json(200, await listReadings(deps, deviceIdParam(params), request.query));
       },
     },
