@@ -33,17 +33,26 @@ export function parseCsv(text: string): string[][] {
   let quoted = false;
   while (i < text.length) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"') (quoted = true), i++;
-    else if (c === ',') record.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') {
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i += 2;
+    } else if (c === '"') {
+      quoted = !quoted;
+      i++;
+    } else if (!quoted && c === ',') {
+      record.push(field);
+      field = '';
+      i++;
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
-      (record = []), (field = ''), (i += 2);
-    } else (field += c), i++;
+      record = [];
+      field = '';
+      i += 2;
+    } else {
+      field += c;
+      i++;
+    }
   }
   if (field !== '' || record.length > 0) records.push([...record, field]);
   return records;
