@@ -60,6 +60,8 @@ export interface ReadingStore {
   put(deviceId: string, reading: Reading, receivedAt: string, expiresAtSeconds: number): Promise<boolean>;
   get(deviceId: string, readingKey: string): Promise<StoredReading | undefined>;
   query(deviceId: string, query: ReadingQuery): Promise<ReadingPage>;
+  /** Every stored reading with ts in [fromIso, toIso), ascending by ts, each once (aggregates and reports). */
+  readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading>;
 }
 
 export interface AdminTokenVerifier {

@@ -72,4 +72,14 @@ export class DynamoReadingStore implements ReadingStore {
       ...(items.length > query.limit && last ? { lastTimeKey: last.timeKey as string } : {}),
     };
   }
+
+  /** The whole range, page after page of the time query (1,000 items a page). */
+  async *readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading> {
+    let after: string | undefined;
+    do {
+      const page = await this.query(deviceId, { from: fromIso, to: toIso, limit: 1000, ...(after ? { after } : {}) });
+      yield* page.items;
+      after = page.lastTimeKey;
+    } while (after);
+  }
 }

@@ -1,8 +1,12 @@
+import { deviceAggregates } from '../../app/aggregates.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
 import { MAX_CSV_PAGE_SIZE } from '../../app/query-params.js';
 import { readingsCsv } from '../../domain/csv.js';
 import { ApiError } from '../../domain/errors.js';
+import { json } from './responses.js';
+import type { RouteHandler } from './router.js';
 import type { HttpRequest, HttpResponse } from './types.js';
+import { deviceIdParam } from './validate.js';
 
 export function formatError(): ApiError {
   return new ApiError('validation_failed', 'invalid query', [{ path: 'format', message: 'must be json or csv' }]);
@@ -29,5 +33,13 @@ export async function readingsCsvResponse(deps: ReadingsDeps, request: HttpReque
       ...(page.nextCursor ? { link: nextPageLink(request, page.nextCursor) } : {}),
     },
     body: readingsCsv(page.items as unknown as Record<string, unknown>[]),
+  };
+}
+
+/** `GET /v1/devices/{deviceId}/aggregates`: same auth as readings. */
+export function aggregatesHandler(deps: ReadingsDeps, reader: (authorization: string | undefined) => Promise<unknown>): RouteHandler {
+  return async (request, params) => {
+    await reader(request.headers.authorization);
+    return json(200, await deviceAggregates(deps, deviceIdParam(params), request.query));
   };
 }

@@ -6,7 +6,7 @@ import { listReadings, type ReadingsDeps } from '../../app/readings.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
 import { IngestEnvelopeSchema } from '../../domain/reading.js';
 import { json, noContent } from './responses.js';
-import { formatError, readingsCsvResponse } from './history-routes.js';
+import { aggregatesHandler, formatError, readingsCsvResponse } from './history-routes.js';
 import type { Route } from './router.js';
 import { deviceIdParam, parseBody } from './validate.js';
 import { webRoutes } from './web-routes.js';
@@ -95,6 +95,7 @@ export function managementRoutes(deps: ApiDeps): Route[] {
         return json(200, await listReadings(deps, deviceIdParam(params), request.query));
       },
     },
+    { method: 'GET', pattern: '/v1/devices/{deviceId}/aggregates', handler: aggregatesHandler(deps, reader) },
     {
       method: 'GET',
       pattern: '/v1/alerts',
