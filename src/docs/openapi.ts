@@ -1,5 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
+import { AggregatesPageSchema, AGGREGATE_STEPS, MAX_AGGREGATE_BUCKETS } from '../domain/aggregates.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
 import { IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
 import {
@@ -56,6 +57,7 @@ export function openApiDocument(): Json {
         DeviceList: schema(DeviceListSchema),
         IssuedKey: schema(IssuedKeySchema),
         ReadingsPage: schema(ReadingsPageSchema),
+        AggregatesPage: schema(AggregatesPageSchema),
         Health: schema(HealthSchema),
         Alert: schema(AlertSchema),
         AlertsPage: schema(AlertsPageSchema),
@@ -92,10 +94,20 @@ export function openApiDocument(): Json {
           deviceIdParam,
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Inclusive' },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Exclusive' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 100 }, description: 'At most 1000 in JSON, 10000 with format=csv' },
           { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' }, description: 'csv: RFC 4180 text, header row on each page, next page in the Link header (rel="next")' },
         ],
-        get: { summary: "A device's readings, ascending by ts", security: admin, responses: { 200: { description: 'One page', content: jsonContent('ReadingsPage') }, 400: error('Invalid query or cursor'), 404: error('Unknown device') } },
+        get: { summary: "A device's readings, ascending by ts", security: admin, responses: { 200: { description: 'One page', content: { ...jsonContent('ReadingsPage'), 'text/csv': { schema: { type: 'string' } } } }, 400: error('Invalid query or cursor'), 404: error('Unknown device') } },
+      },
+      '/v1/devices/{deviceId}/aggregates': {
+        parameters: [
+          deviceIdParam,
+          { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date-time' }, description: 'Inclusive' },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date-time' }, description: 'Exclusive' },
+          { name: 'step', in: 'query', required: true, schema: { type: 'integer', enum: [...AGGREGATE_STEPS] }, description: `Bucket width in seconds; (to - from) / step at most ${MAX_AGGREGATE_BUCKETS}` },
+        ],
+        get: { summary: 'Min/max/avg per measurement and flame.any per bucket, ascending; empty buckets omitted', security: admin, responses: { 200: { description: 'The buckets', content: jsonContent('AggregatesPage') }, 400: error('Invalid query'), 404: error('Unknown device') } },
       },
       '/v1/alerts': {
         get: {

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { Reading } from './reading.js';
 
 /** Bucket widths the aggregates route accepts, in seconds. */
@@ -87,3 +88,20 @@ export class Bucketer {
       });
   }
 }
+
+const SummarySchema = v.strictObject({ min: v.number(), max: v.number(), avg: v.number() });
+
+/** The aggregates answer (the OpenAPI document is built from it). */
+export const AggregatesPageSchema = v.strictObject({
+  items: v.array(
+    v.strictObject({
+      ts: v.pipe(v.string(), v.description("Bucket start, a multiple of step in UTC epoch seconds")),
+      count: v.number(),
+      co2: v.optional(SummarySchema),
+      temperature: v.optional(SummarySchema),
+      humidity: v.optional(SummarySchema),
+      smoke: v.optional(SummarySchema),
+      flame: v.optional(v.strictObject({ any: v.boolean() })),
+    }),
+  ),
+});
