@@ -6,12 +6,15 @@ export const MAX_PAGE_SIZE = 1000;
 
 type Query = Readonly<Record<string, string | undefined>>;
 
-export function pageLimit(query: Query): number {
+/** Page size of the readings export (`format=csv`). */
+export const MAX_CSV_PAGE_SIZE = 10_000;
+
+export function pageLimit(query: Query, max = MAX_PAGE_SIZE): number {
   const raw = query.limit;
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
   const limit = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
-    throw new ApiError('validation_failed', 'invalid query', [{ path: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }]);
+  if (!(limit >= 1 && limit <= max)) {
+    throw new ApiError('validation_failed', 'invalid query', [{ path: 'limit', message: `must be a whole number from 1 to ${max}` }]);
   }
   return limit;
 }

@@ -17,8 +17,13 @@ export interface ReadingsPage {
  * exclusive. The cursor is the store's own, bound to this device and range:
  * any other is `400 invalid_cursor`.
  */
-export async function listReadings(deps: ReadingsDeps, deviceId: string, query: Readonly<Record<string, string | undefined>>): Promise<ReadingsPage> {
-  const limit = pageLimit(query);
+export async function listReadings(
+  deps: ReadingsDeps,
+  deviceId: string,
+  query: Readonly<Record<string, string | undefined>>,
+  maxLimit?: number,
+): Promise<ReadingsPage> {
+  const limit = pageLimit(query, maxLimit);
   const from = timeParam(query, 'from');
   const to = timeParam(query, 'to');
   if (from !== undefined && to !== undefined && from >= to) throw new ApiError('validation_failed', 'invalid query', [{ path: 'from', message: 'must be before to' }]);

@@ -2,7 +2,9 @@ import * as v from 'valibot';
 import { issuesToDetails } from '../domain/issues.js';
 import {
   DEFAULT_THRESHOLDS,
+  isThresholdPresetName,
   mergeThresholds,
+  THRESHOLD_PRESETS,
   thresholdProblems,
   ThresholdsOverrideSchema,
   type Thresholds,
@@ -16,7 +18,7 @@ import {
 export interface Settings {
   retentionDays: number;
   publicRead: boolean;
-  /** Deployment-wide thresholds (contract defaults, then THRESHOLDS, then OFFLINE_AFTER_SECONDS). */
+  /** Deployment-wide thresholds (THRESHOLDS_PRESET defaults, then OFFLINE_AFTER_SECONDS, then THRESHOLDS). */
   thresholds: Thresholds;
   notificationLanguage: 'en' | 'fr';
   /** 0 turns reminders off. */
@@ -76,7 +78,11 @@ export function requiredSetting(env: Env, name: string, problems: string[]): str
 }
 
 function thresholdsSetting(env: Env, problems: string[]): Thresholds {
-  let base = { ...DEFAULT_THRESHOLDS };
+  const preset = (env.THRESHOLDS_PRESET?.trim() || 'default').toLowerCase();
+  if (!isThresholdPresetName(preset)) {
+    problems.push(`THRESHOLDS_PRESET must be ${Object.keys(THRESHOLD_PRESETS).join(' or ')} (got ${JSON.stringify(env.THRESHOLDS_PRESET)})`);
+  }
+  let base = { ...(isThresholdPresetName(preset) ? THRESHOLD_PRESETS[preset] : DEFAULT_THRESHOLDS) };
   const offline = intSetting(env, 'OFFLINE_AFTER_SECONDS', DEFAULT_THRESHOLDS.offlineAfterSeconds, 1, 7 * 24 * 3600, problems);
   base = { ...base, offlineAfterSeconds: offline };
   const raw = env.THRESHOLDS?.trim();

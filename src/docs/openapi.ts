@@ -2,6 +2,8 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { API_ROUTES, type ApiRoute } from '../adapters/http/route-table.js';
 import { allowedMethods } from '../adapters/http/router.js';
+import { MAX_CSV_PAGE_SIZE } from '../app/query-params.js';
+import { AggregatesPageSchema, AGGREGATE_STEPS, MAX_AGGREGATE_BUCKETS } from '../domain/aggregates.js';
 import { CreateSilenceSchema, SilenceSchema, SilencesPageSchema } from '../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
 import { MAX_BODY_BYTES, MAX_READINGS_PER_BATCH, IngestEnvelopeSchema, ReadingInputSchema } from '../domain/reading.js';
@@ -39,6 +41,8 @@ const QUERY_PARAMETERS: Record<string, Json> = {
   cursor: { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page (opaque; a forged or foreign one is 400 invalid_cursor)' },
   status: { name: 'status', in: 'query', description: 'alerts: active, resolved or all; silences: active or all', schema: { type: 'string', enum: ['active', 'resolved', 'all'], default: 'active' } },
   deviceId: { name: 'deviceId', in: 'query', schema: { type: 'string', pattern: ID_PATTERN } },
+  format: { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' }, description: `csv: RFC 4180 text (CRLF), header id,ts,receivedAt,co2,temperature,humidity,smoke,flame on each page, limit up to ${MAX_CSV_PAGE_SIZE}, the next page in a Link header (rel="next")` },
+  step: { name: 'step', in: 'query', required: true, schema: { type: 'integer', enum: [...AGGREGATE_STEPS] }, description: `Bucket width in seconds, buckets aligned to multiples of it in UTC epoch seconds; (to - from) / step at most ${MAX_AGGREGATE_BUCKETS}` },
 };
 
 const PATH_PARAMETERS: Record<string, Json> = {
@@ -96,7 +100,8 @@ function operation(route: ApiRoute): Json {
   for (const status of operationStatuses(route)) {
     if (status === route.ok[0]) {
       const [, okSchema, description] = route.ok;
-      responses[status] = okSchema ? { description, content: { 'application/json': { schema: ref(okSchema) } } } : { description };
+      const csv = route.csv ? { 'text/csv': { schema: { type: 'string' }, example: 'id,ts,receivedAt,co2,temperature,humidity,smoke,flame\r\n' } } : {};
+      responses[status] = okSchema ? { description, content: { 'application/json': { schema: ref(okSchema) }, ...csv } } : { description };
     } else if (status === 429) {
       responses[status] = {
         description: "Throttled by API Gateway (serverless mode; its own body, not the API's error shape)",
@@ -178,6 +183,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json 
         DeviceList: schema(DeviceListSchema),
         IssuedKey: schema(IssuedKeySchema),
         ReadingsPage: schema(ReadingsPageSchema),
+        AggregatesPage: schema(AggregatesPageSchema),
         Health: schema(HealthSchema),
         Alert: schema(AlertSchema),
         AlertsPage: schema(AlertsPageSchema),

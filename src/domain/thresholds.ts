@@ -18,6 +18,19 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
 });
 
 // Storable too: a threshold the store cannot hold would fail the write with a 500 (contract v1.1).
+/** Named sets of defaults a deployment starts from before THRESHOLDS overrides them (contract, "Threshold presets"). */
+export const THRESHOLD_PRESETS = Object.freeze({
+  default: DEFAULT_THRESHOLDS,
+  /** French rules for CO2 in buildings open to the public (ERP): act above 800 ppm, urgently above 1500. */
+  'fr-erp': Object.freeze({ ...DEFAULT_THRESHOLDS, co2: Object.freeze({ warning: 800, critical: 1500, clear: 700 }) }),
+} satisfies Record<string, Readonly<Thresholds>>);
+
+export type ThresholdPresetName = keyof typeof THRESHOLD_PRESETS;
+
+export function isThresholdPresetName(name: string): name is ThresholdPresetName {
+  return Object.prototype.hasOwnProperty.call(THRESHOLD_PRESETS, name);
+}
+
 const finite = (min: number, max: number) =>
   v.pipe(
     v.number('must be a number'),

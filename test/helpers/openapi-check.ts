@@ -65,6 +65,11 @@ export function checkAgainstDocument(method: string, url: string, status: number
     if (body !== undefined) throw new Error(`${where}: HEAD answered a body`);
     return;
   }
+  if ((headers.get('content-type') ?? '').startsWith('text/csv')) {
+    if (!response.content?.['text/csv']) throw new Error(`${where}: answered text/csv, which ${operation.operationId} does not document`);
+    if (typeof body !== 'string') throw new Error(`${where}: a text/csv answer without a text body`);
+    return;
+  }
   const schema = response.content?.['application/json']?.schema;
   if (!schema) {
     if (body !== undefined) throw new Error(`${where}: documented without a body, got ${JSON.stringify(body).slice(0, 200)}`);

@@ -3,6 +3,8 @@ import { getDevice, listDevices, registerDevice, revokeDevice, rotateDeviceKey, 
 import { ingestBatch, type IngestDeps } from '../../app/ingest.js';
 import { acknowledgeAlert, listAlerts } from '../../app/alerts/queries.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
+import { deviceAggregates } from '../../app/aggregates.js';
+import { formatError, readingsCsvResponse } from './history-routes.js';
 import { createSilence, endSilence, listSilences } from '../../app/silences/silences.js';
 import { CreateSilenceSchema } from '../../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../../domain/device.js';
@@ -48,6 +50,8 @@ export interface ApiRoute {
   query?: readonly string[];
   /** The success answer: status, component schema (none for 204), description. */
   ok: readonly [status: number, schema: string | undefined, description: string];
+  /** The success answer may also be `text/csv` (`format=csv`). */
+  csv?: true;
   /** Statuses beyond the ones derived from access, body, path and query (404, 409, 503 of the store...). */
   errors?: Readonly<Partial<Record<number, string>>>;
   handle(context: RouteContext): Promise<HttpResponse>;
@@ -63,7 +67,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PATCH', path: '/v1/devices/{deviceId}', operationId: 'updateDevice', function: 'api', access: 'admin', tag: 'devices', summary: 'Change name, location or thresholds (null clears; thresholds replaces the overrides)', body: 'UpdateDevice', ok: [200, 'Device', 'The device'], errors: { 404: 'Unknown device' }, handle: async ({ deps, request, params }) => json(200, await updateDevice(deps, deviceIdParam(params), parseBody(UpdateDeviceSchema, request))) },
   { method: 'DELETE', path: '/v1/devices/{deviceId}', operationId: 'revokeDevice', function: 'api', access: 'admin', tag: 'devices', summary: "Revoke the device's key; its data stays readable", ok: [204, undefined, 'Revoked'], errors: { 404: 'Unknown device' }, handle: async ({ deps, params }) => (await revokeDevice(deps, deviceIdParam(params)), noContent()) },
   { method: 'POST', path: '/v1/devices/{deviceId}/keys', operationId: 'rotateDeviceKey', function: 'api', access: 'admin', tag: 'devices', summary: 'Rotate the key (the old one fails at once; re-enables a revoked device)', ok: [201, 'IssuedKey', 'The new key, shown once'], errors: { 404: 'Unknown device' }, handle: async ({ deps, params }) => json(201, await rotateDeviceKey(deps, deviceIdParam(params))) },
-  { method: 'GET', path: '/v1/devices/{deviceId}/readings', operationId: 'listReadings', function: 'api', access: 'reader', tag: 'readings', summary: "A device's readings, ascending by ts", query: ['from', 'to', ...PAGE], ok: [200, 'ReadingsPage', 'One page'], errors: { 404: 'Unknown device' }, handle: async ({ deps, request, params }) => json(200, await listReadings(deps, deviceIdParam(params), request.query)) },
+  { method: 'GET', path: '/v1/devices/{deviceId}/readings', operationId: 'listReadings', function: 'api', access: 'reader', tag: 'readings', summary: "A device's readings, ascending by ts", query: ['from', 'to', ...PAGE, 'format'], ok: [200, 'ReadingsPage', 'One page'], csv: true, errors: { 404: 'Unknown device' }, handle: async ({ deps, request, params }) => {
+    if (request.query.format === 'csv') return readingsCsvResponse(deps, request, deviceIdParam(params));
+    if (request.query.format !== undefined && request.query.format !== 'json') throw formatError();
+    return json(200, await listReadings(deps, deviceIdParam(params), request.query));
+  } },
+  { method: 'GET', path: '/v1/devices/{deviceId}/aggregates', operationId: 'listAggregates', function: 'api', access: 'reader', tag: 'readings', summary: 'Min/max/avg per measurement and flame.any per time bucket, ascending; empty buckets omitted', query: ['from', 'to', 'step'], ok: [200, 'AggregatesPage', 'The buckets'], errors: { 404: 'Unknown device' }, handle: async ({ deps, request, params }) => json(200, await deviceAggregates(deps, deviceIdParam(params), request.query)) },
   { method: 'POST', path: '/v1/readings', operationId: 'ingestReadings', function: 'ingest', access: 'device', tag: 'readings', summary: 'Ingest a batch (device key); each reading is judged on its own', body: 'IngestEnvelope', ok: [200, 'IngestResult', 'Each reading judged on its own'], errors: { 403: 'A key for another device: nothing stored' }, handle: async ({ deps, request, principal }) => json(200, await ingestBatch(deps, requireDevice(principal), parseBody(IngestEnvelopeSchema, request))) },
   { method: 'GET', path: '/v1/alerts', operationId: 'listAlerts', function: 'api', access: 'reader', tag: 'alerts', summary: 'Alerts, newest first', query: ['status', 'deviceId', ...PAGE], ok: [200, 'AlertsPage', 'One page'], handle: async ({ deps, request }) => json(200, await listAlerts(deps, request.query)) },
   { method: 'POST', path: '/v1/alerts/{alertId}/ack', operationId: 'acknowledgeAlert', function: 'api', access: 'admin', tag: 'alerts', summary: 'Acknowledge: stops reminders, does not resolve (acknowledging again keeps the first time)', ok: [200, 'Alert', 'The alert, acknowledgedAt set'], errors: { 404: 'Unknown alert' }, handle: async ({ deps, params }) => json(200, await acknowledgeAlert(deps, params.alertId ?? '')) },
