@@ -1,6 +1,6 @@
 import type { Measurements } from '../reading.js';
 import type { Thresholds } from '../thresholds.js';
-import { HEAT_HISTORY_MS, outcomesFor, riseRate } from './rules.js';
+import { HEAT_HISTORY_MS, outcomesFor, readingFaults, riseRate } from './rules.js';
 import type { ActiveAlert, AlertKind } from './types.js';
 
 /**
@@ -50,9 +50,6 @@ export interface UrgencyDecision {
   state: UrgencyState;
 }
 
-/** The server adds this fault itself below 350 ppm (contract v1.1): the board counts it too. */
-export const CO2_CALIBRATION_BELOW = 350;
-
 function asActive(severity: 'warning' | 'critical'): ActiveAlert {
   // The rules only look at the severity; the rest is the shape they are typed with.
   return { alertId: 'board', severity, raisedAt: '', value: 0, threshold: 0, lastNotifiedAt: '' };
@@ -71,17 +68,20 @@ export function judgeUpload(state: Readonly<UrgencyState>, r: UrgencyReading, t:
   const active: UrgencyState['active'] = { ...state.active };
   const mirror: Partial<Record<AlertKind, ActiveAlert>> = {};
   for (const [k, sev] of Object.entries(active) as [AlertKind, 'warning' | 'critical'][]) mirror[k] = asActive(sev);
+  // The fault rule compares the reading's faults with the active alert's value: mirror it too.
+  if (mirror.fault) mirror.fault = { ...mirror.fault, value: [...state.faults] };
   const reasons: string[] = [];
   for (const [kind, outcome] of outcomesFor(mirror, r, t, rate)) {
     if (outcome.action === 'none') continue;
     reasons.push(`${outcome.action}:${kind}`);
     if (outcome.action === 'raise') active[kind] = outcome.severity;
     else if (outcome.action === 'escalate') active[kind] = 'critical';
-    else delete active[kind];
+    else if (outcome.action === 'resolve') delete active[kind];
+    // 'change' (a new set of faults) keeps the alert active: only its value moves.
   }
 
-  const faults = [...new Set([...(r.faults ?? []), ...(r.co2 !== undefined && r.co2 < CO2_CALIBRATION_BELOW ? ['co2:calibration'] : [])])].sort();
-  if (faults.join(',') !== state.faults.join(',')) reasons.push(faults.length ? 'faults' : 'faults-cleared');
+  // The faults the server will judge (the board's plus its own co2:calibration), as the rules compute them.
+  const faults = readingFaults(r);
 
   // Fast mode: entered near a raise level, left only below the clear level (each measured kind on its own).
   const near = new Set(state.near);
