@@ -183,6 +183,8 @@ describe.skipIf(skip)('vpc mode: the instances\' boot script (offline plan of ex
       .map((r) => `${r.type.endsWith('ingress_rule') ? 'in' : 'out'} ${r.name} tcp/${String(r.change.after?.from_port)}-${String(r.change.after?.to_port)} ${String(r.change.after?.cidr_ipv4 ?? '')}`.trim())
       .sort();
     expect(rules).toEqual([
+      // The interface endpoints (SNS, SSM, Logs) take HTTPS from inside the VPC only: the alert path needs no NAT.
+      'in endpoints_https tcp/443-443 10.40.0.0/16',
       'in instances_from_load_balancer tcp/8080-8080',
       'in load_balancer_from_vpc_link tcp/80-80',
       'out instances_dynamodb tcp/443-443',
@@ -265,7 +267,7 @@ describe.skipIf(skip)('vpc mode: the instances\' boot script (offline plan of ex
         { id: 'u2', ts: isoNow(-30_000), co2: 1450 },
       ]);
       expect(post.status).toBe(200);
-      expect(post.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+      expect(post.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: [], policy: { uploadIntervalSeconds: expect.any(Number) } });
       expect((await api.allReadings('bbb-user-data')).map((r) => [r.id, r.co2])).toEqual([
         ['u1', 640],
         ['u2', 1450],

@@ -79,7 +79,12 @@ describe.skipIf(skip)('board charts (headless Chromium)', () => {
       batches.push(Array.from({ length: Math.min(BATCH, SEEDED - i) }, (_, j) => reading(i + j, start + (i + j) * STEP_MS)));
     }
     const post = async (batch: ReturnType<typeof reading>[]) => {
-      const answer = await stack.api.post('web-chart', key, batch);
+      let answer = await stack.api.post('web-chart', key, batch);
+      // Like a board: a 503 (the server's bound on readings in flight) is retried after Retry-After.
+      for (let tries = 0; answer.status === 503 && tries < 30; tries++) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(answer.headers.get('retry-after') ?? 1)));
+        answer = await stack.api.post('web-chart', key, batch);
+      }
       if (answer.status !== 200 || answer.body.accepted !== batch.length) throw new Error(`seed: ${answer.status} ${JSON.stringify(answer.body)}`);
     };
     // The quiet part four batches at a time; the last two hours (the CO2 episode) in order, so that it raises and clears an alert.

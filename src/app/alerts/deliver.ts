@@ -43,7 +43,8 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
       if (silenced) {
         await deps.alertStates.complete(device.deviceId, entry.seq, deps.instanceId);
         result.left--;
-        deps.telemetry.count('NotificationsSilenced', 1);
+        // A log line, not a metric: no dashboard or alarm reads it (custom metrics are priced per name).
+        deps.log.info('notification silenced', { deviceId: entry.deviceId, alertId: entry.alertId, transition: entry.transition, kind: entry.kind });
         continue;
       }
       const rendered = renderNotification(entry, device, deps.settings.notificationLanguage, { emergencyNumber: deps.settings.emergencyNumber });
