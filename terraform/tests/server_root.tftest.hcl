@@ -113,7 +113,7 @@ run "settings_routes_and_instance_policy" {
       "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
       "POST /v1/readings",
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
-      "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
+      "GET /v1/devices/{deviceId}/aggregates",
     ]) && length(module.api.route_keys) == 0
     error_message = "The server variant's HTTP API gets the routes of app-routes.json (+ GET /, $default), not from the api module."
   }
@@ -135,14 +135,13 @@ run "settings_routes_and_instance_policy" {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
       AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DecryptAdminToken = ["kms:Decrypt"]
-      Devices           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
       FetchBundle       = ["s3:GetObject"]
       ListAlerts        = ["dynamodb:Query"]
       Notify            = ["sns:Publish"]
       OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
       ReadAdminToken    = ["ssm:GetParameter"]
-      ReadReadings      = ["dynamodb:Query"]
-      StoreReadings     = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      ReadReadings      = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       SessionManager    = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
       TopicKey          = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
@@ -159,8 +158,7 @@ run "settings_routes_and_instance_policy" {
       Notify            = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
       OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
       ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
-      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings/index/byTime"]
-      StoreReadings     = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
+      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
       SessionManager    = ["*"]
       TopicKey          = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })

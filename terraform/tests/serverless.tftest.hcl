@@ -105,12 +105,12 @@ run "serverless_defaults" {
   # Statement id => sorted actions, for each function.
   assert {
     condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      ListAlerts           = ["dynamodb:Query"]
       Notify               = ["sns:Publish"]
       OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      ReadRecentReadings   = ["dynamodb:Query"]
-      StoreReadings        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      StoreReadings        = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
       TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
     error_message = "ingest policy actions: ${module.api.policies.ingest}"
@@ -118,11 +118,11 @@ run "serverless_defaults" {
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
-      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
       Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
+      DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
+      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
       Notify               = ["arn:aws:sns:eu-west-3:123456789012:fctest-alerts"]
       OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-ingest:*"]
-      ReadRecentReadings   = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings/index/byTime"]
       StoreReadings        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
       TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })
@@ -131,7 +131,7 @@ run "serverless_defaults" {
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      AlertItems        = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DecryptAdminToken = ["kms:Decrypt"]
       Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
       ListAlerts        = ["dynamodb:Query"]
@@ -150,7 +150,7 @@ run "serverless_defaults" {
       ListAlerts        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
       OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-api:*"]
       ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]
-      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings/index/byTime"]
+      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
     })
     error_message = "api policy resources: ${module.api.policies.api}"
   }
