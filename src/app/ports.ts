@@ -1,4 +1,4 @@
-import type { RenderedNotification } from '../domain/alerts/messages.js';
+import type { DeviceLabel, RenderedNotification } from '../domain/alerts/messages.js';
 import type { Silence } from '../domain/alerts/silence.js';
 import type { Alert, AlertState, PendingNotification } from '../domain/alerts/types.js';
 import type { DeviceRecord } from '../domain/device.js';
@@ -141,6 +141,17 @@ export interface AlertStateStore {
   release(deviceId: string, seq: string, owner: string): Promise<void>;
   /** Remove a delivered entry. */
   complete(deviceId: string, seq: string, owner: string): Promise<void>;
+}
+
+/**
+ * Another delivery attempt of a device's outbox at a given time: used when an
+ * entry is held by another process's claim, so that a claimer that died is
+ * replaced as soon as its claim expires. Edges with a long-lived process
+ * (local stack, servers) run it on a timer; Lambda has none (the board's next
+ * post or the sweep retries there).
+ */
+export interface DeliveryRetries {
+  retryAt(device: DeviceLabel, atMs: number): void;
 }
 
 export interface AlertQuery {

@@ -15,11 +15,13 @@ import { createObservability } from '../adapters/observability/powertools.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { adminTokenProblem, ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
 import type { Clock, Notifier } from '../app/ports.js';
+import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
 import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
 import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
+import { startDeliveryRetryTimer } from './delivery-retry-timer.js';
 import { startSweepTimer } from './sweep-timer.js';
 
 export interface LocalConfig {
@@ -112,6 +114,9 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
       telemetry: obs.telemetry,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const retries = startDeliveryRetryTimer((device) => deliverPending(deps, device), deps.clock, obs.logger);
+    deps.deliveryRetries = retries;
+    cleanups.push(() => retries.stop());
     const handlers = {
       ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
       api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),

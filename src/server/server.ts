@@ -12,11 +12,13 @@ import { createObservability } from '../adapters/observability/powertools.js';
 import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
+import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { adminTokenProblem, ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
 import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
 import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
 import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
+import { startDeliveryRetryTimer } from './delivery-retry-timer.js';
 import { startSweepTimer } from './sweep-timer.js';
 
 /**
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
     telemetry: obs.telemetry,
     notifier: c.notificationsDir ? new FileNotifier(c.notificationsDir) : new SnsNotifier(new SNSClient(snsClientConfig()), c.topicArn),
   });
+  const retries = startDeliveryRetryTimer((device) => deliverPending(deps, device), deps.clock, obs.logger);
+  deps.deliveryRetries = retries;
   const server = await startHttpServer(
     dispatchToLambdas({
       ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     obs.logger.info('stopping', { signal });
-    Promise.all([server.close(), sweeper.stop()])
+    Promise.all([server.close().then(() => retries.stop()), sweeper.stop()])
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         obs.logger.error('shutdown failed', { error });

@@ -56,6 +56,36 @@ describe('a claim whose claimer died', () => {
   });
 });
 
+describe('a claim whose claimer died, seen by a live process', () => {
+  it('is retried when the claim ends, without waiting for a sweep or another post', async () => {
+    const deviceId = 'claim-timer';
+    const key = await t.api.registerDevice(deviceId);
+    await t.api.post(deviceId, key, [{ ts: isoNow(-1000), flame: true }]); // publishing fails: the entry stays pending
+    const [seq] = Object.keys((await t.stack.deps.alertStates.read(deviceId)).pending);
+    expect(seq).toBeDefined();
+    // A process (another server, or this one before a restart) claims it and is killed before publishing.
+    const now = clock.now();
+    const until = now + 1500;
+    expect(await t.stack.deps.alertStates.claim(deviceId, seq as string, 'killed-process', until, now)).toBe(true);
+    down = false;
+    try {
+      // The board's next post finds the entry claimed: nothing is sent yet (the claim may still be honoured)...
+      await t.api.post(deviceId, key, [{ ts: isoNow(), flame: true }]);
+      expect(delivered(deviceId)).toEqual([]);
+      // ...and this process sends it once the claim has ended (the sweep runs hourly here; no other post).
+      const deadline = Date.now() + 8000;
+      while (delivered(deviceId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(delivered(deviceId).map((l) => `${l.kind}:${l.transition}`)).toEqual(['fire:raised']);
+      expect(Date.now()).toBeGreaterThanOrEqual(until);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(delivered(deviceId)).toHaveLength(1);
+      expect((await t.stack.deps.alertStates.read(deviceId)).pending).toEqual({});
+    } finally {
+      down = true;
+    }
+  });
+});
+
 describe('silences that cannot be read', () => {
   it('never block a notification: delivery fails open', async () => {
     const key = await t.api.registerDevice('claim-silences-down');

@@ -16,6 +16,8 @@ export interface DeliveryResult {
   delivered: number;
   failed: number;
   left: number;
+  /** When the entry another process holds is free again (undefined when nothing was held). */
+  heldUntilMs?: number;
 }
 
 /**
@@ -30,7 +32,14 @@ export async function deliverPending(deps: AlertDeps, device: DeviceLabel, state
   const result: DeliveryResult = { delivered: 0, failed: 0, left: entries.length };
   for (const entry of entries) {
     const now = deps.clock.now();
-    if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) break; // another process has it: keep order
+    if (!(await deps.alertStates.claim(device.deviceId, entry.seq, deps.instanceId, now + CLAIM_MS, now))) {
+      // Another process has it: keep order, and try again when its claim ends, in case that process died
+      // (a claim taken after our read ends within CLAIM_MS from now).
+      const known = entry.claimedUntil !== undefined && entry.claimedUntil >= now;
+      result.heldUntilMs = known ? (entry.claimedUntil as number) : now + CLAIM_MS;
+      deps.deliveryRetries?.retryAt(device, result.heldUntilMs);
+      break;
+    }
     try {
       const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + deps.settings.retentionDays * 86_400;
       const silenced = entry.silenced === true || (await isSilenced(deps, entry.deviceId, entry.kind, entry.at).catch((error: unknown) => {

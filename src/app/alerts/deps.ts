@@ -1,4 +1,4 @@
-import type { AlertStateStore, AlertStore, Clock, DeviceStore, Log, Notifier, SilenceStore, Telemetry } from '../ports.js';
+import type { AlertStateStore, AlertStore, Clock, DeliveryRetries, DeviceStore, Log, Notifier, SilenceStore, Telemetry } from '../ports.js';
 import type { Settings } from '../settings.js';
 
 export interface AlertDeps {
@@ -14,4 +14,6 @@ export interface AlertDeps {
   newAlertId: () => string;
   /** Names this process in outbox claims. */
   instanceId: string;
+  /** Where a long-lived process retries an entry held by another claim (absent in Lambda). */
+  deliveryRetries?: DeliveryRetries;
 }
