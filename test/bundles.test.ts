@@ -145,11 +145,17 @@ describe('Lambda bundles, imported and called', () => {
     // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin token.
     ssm = createServer((req, res) => {
       ssmAuthorizations.push(String(req.headers.authorization ?? ''));
-      req.resume();
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         const ok = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter';
-        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(ok ? { Parameter: { Name: '/smoke/admin-token', Type: 'SecureString', Value: adminToken, Version: 1 } } : { __type: 'UnknownOperationException' }));
+        const name = ok ? String((JSON.parse(body) as { Name?: string }).Name) : '';
+        // Beside the real token: a parameter never created, and one whose value can never authenticate.
+        const answer = !ok ? { __type: 'UnknownOperationException' }
+          : name === '/smoke/missing' ? { __type: 'ParameterNotFound', message: 'not found' }
+          : { Parameter: { Name: name, Type: 'SecureString', Value: name === '/smoke/unusable' ? 'two words that never authenticate' : adminToken, Version: 1 } };
+        res.writeHead('Parameter' in answer ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((r) => ssm.listen(0, '127.0.0.1', r));
@@ -222,6 +228,23 @@ describe('Lambda bundles, imported and called', () => {
     // NODE_SMOKE_VERSION=24 (scripts/setup-node22.sh) runs the same under Node 24.
     const major = (process.env.NODE_SMOKE_VERSION ?? '22').split('.')[0];
     expect(await registerPostReadSweep(node22!, 'node22')).toMatch(new RegExp(`^v${major}\\.`));
+  });
+
+  it('check the admin token parameter at cold start: a value that can never authenticate fails the init, naming the problem', async () => {
+    const failed = await runSmoke(process.execPath, unzipped('api', 'unusable'), env({ ADMIN_TOKEN_PARAMETER: '/smoke/unusable' }), [httpEvent('GET', '/healthz')]).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/the admin token parameter \/smoke\/unusable must not contain whitespace/);
+  });
+
+  it('start without the admin token parameter (not created yet): logged at cold start, admin refused, the rest served', async () => {
+    const out = await runSmoke(process.execPath, unzipped('api', 'missing'), env({ ADMIN_TOKEN_PARAMETER: '/smoke/missing' }), [
+      httpEvent('GET', '/healthz'),
+      httpEvent('GET', '/v1/devices', { token: adminToken }),
+    ]);
+    expect(out.results.map((r) => r.statusCode), out.output).toEqual([200, 401]);
+    expect(out.output).toMatch(/the admin token parameter does not exist/);
   });
 
   it('take credentials from the environment only: without them a call fails at once, with no fallback to other sources', async () => {

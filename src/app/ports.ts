@@ -107,6 +107,8 @@ export interface ReadingStore {
 export interface AdminTokenVerifier {
   /** Whether the presented token is the admin token (constant time). */
   verify(token: string): Promise<boolean>;
+  /** Where the token is read from outside (SSM): a value that can never authenticate stops the start. */
+  checkAtStart?(): Promise<void>;
 }
 
 /** Structured logging as the use cases see it (Powertools Logger satisfies it). */

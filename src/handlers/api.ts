@@ -6,4 +6,6 @@ import { ssmAdminToken } from './aws-ssm.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
 const runtime = awsRuntime('api', { adminToken: ssmAdminToken });
+// At cold start, not at the first admin request: a token that can never authenticate fails the init, named in the log.
+await runtime.deps.admin.checkAtStart?.();
 export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

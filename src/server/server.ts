@@ -81,6 +81,15 @@ async function main(): Promise<void> {
     telemetry: obs.telemetry,
     notifier: c.notificationsDir ? new FileNotifier(c.notificationsDir) : new SnsNotifier(new SNSClient(snsClientConfig()), c.topicArn),
   });
+  try {
+    await deps.admin.checkAtStart?.();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   const retries = startDeliveryRetryTimer((device) => deliverPending(deps, device), deps.clock, obs.logger);
   deps.deliveryRetries = retries;
   const server = await startHttpServer(

@@ -1,13 +1,16 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret, secretMatchesHash } from '../../app/credentials.js';
-import { adminTokenProblem } from '../../app/settings.js';
+import { adminTokenProblem, ConfigError } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log } from '../../app/ports.js';
+
+type Fetched = { value: string } | { missing: true } | { unreachable: unknown };
 
 /**
  * The admin token from an SSM SecureString, provided out of band (never in
- * Terraform state). Read on first use and cached for a minute, so a changed
- * token takes effect within a minute; only its hash is kept in memory.
+ * Terraform state). Checked at start (a cold start, a server's start), then
+ * read on use and cached for a minute, so a changed token takes effect within
+ * a minute; only its hash is kept in memory.
  */
 export class SsmAdminToken implements AdminTokenVerifier {
   private cached: { hash: string; until: number } | undefined;
@@ -25,25 +28,58 @@ export class SsmAdminToken implements AdminTokenVerifier {
     return hash !== undefined && secretMatchesHash(token, hash);
   }
 
+  /**
+   * A value that can never authenticate stops the start, naming the problem,
+   * as ADMIN_TOKEN does. A parameter not created yet, or SSM out of reach, does
+   * not: it is logged, admin requests are refused (or 503) until it can be
+   * read, and the other routes keep serving.
+   */
+  async checkAtStart(): Promise<void> {
+    const fetched = await this.fetch();
+    if ('missing' in fetched) return this.logMissing();
+    if ('unreachable' in fetched) {
+      this.log.error('reading the admin token parameter at start failed; it is read again on the first admin request', { parameter: this.parameterName, error: fetched.unreachable });
+      return;
+    }
+    const problem = this.problemOf(fetched.value);
+    if (problem) throw new ConfigError([problem]);
+    this.cached = { hash: hashSecret(fetched.value), until: this.now() + this.cacheMs };
+  }
+
   private async currentHash(): Promise<string | undefined> {
     if (this.cached && this.cached.until > this.now()) return this.cached.hash;
-    try {
-      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
-      const value = out.Parameter?.Value?.trim();
-      const problem = value ? adminTokenProblem(value, 'the admin token parameter') : 'the admin token parameter is empty';
-      if (!value || problem) {
-        this.log.error(`${problem}; admin requests are refused`, { parameter: this.parameterName });
-        return undefined;
-      }
-      this.cached = { hash: hashSecret(value), until: this.now() + this.cacheMs };
-      return this.cached.hash;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ParameterNotFound') {
-        this.log.error('the admin token parameter does not exist; create it (see docs/terraform.md)', { parameter: this.parameterName });
-        return undefined;
-      }
-      this.log.error('reading the admin token parameter failed', { parameter: this.parameterName, error });
+    const fetched = await this.fetch();
+    if ('missing' in fetched) return this.logMissing();
+    if ('unreachable' in fetched) {
+      this.log.error('reading the admin token parameter failed', { parameter: this.parameterName, error: fetched.unreachable });
       throw new ApiError('unavailable', 'could not check the admin token; retry', [], { 'retry-after': '5' });
     }
+    const problem = this.problemOf(fetched.value);
+    if (problem) {
+      this.log.error(`${problem}; admin requests are refused`, { parameter: this.parameterName });
+      return undefined;
+    }
+    this.cached = { hash: hashSecret(fetched.value), until: this.now() + this.cacheMs };
+    return this.cached.hash;
+  }
+
+  private async fetch(): Promise<Fetched> {
+    try {
+      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
+      return { value: out.Parameter?.Value?.trim() ?? '' };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ParameterNotFound') return { missing: true };
+      return { unreachable: error };
+    }
+  }
+
+  private problemOf(value: string): string | undefined {
+    const name = `the admin token parameter ${this.parameterName}`;
+    return value ? adminTokenProblem(value, name) : `${name} is empty`;
+  }
+
+  private logMissing(): undefined {
+    this.log.error('the admin token parameter does not exist; create it (see docs/terraform.md)', { parameter: this.parameterName });
+    return undefined;
   }
 }
