@@ -2,8 +2,8 @@ import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
 import { awsRuntime } from './aws-runtime.js';
-import { ssmAdminToken } from './aws-ssm.js';
+import { ssmAdminToken, ssmReadTokens } from './aws-ssm.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
-const runtime = awsRuntime('api', { adminToken: ssmAdminToken });
+const runtime = awsRuntime('api', { adminToken: ssmAdminToken, readTokens: ssmReadTokens });
 export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);
