@@ -54,6 +54,19 @@ export const token = {
       // storage disabled: the wall needs its address with the token at each start
     }
   },
+  /**
+   * A refused token: the typed one is forgotten; a wall screen's is kept and
+   * tried again at each poll, so the screen comes back by itself once its
+   * token is accepted again (say, after a mistake in the list is fixed).
+   */
+  forgetTyped(): void {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // nothing kept
+    }
+  },
+  /** Sign out: both. */
   clear(): void {
     try {
       sessionStorage.removeItem(TOKEN_KEY);
