@@ -132,6 +132,7 @@ describe('Lambda bundles', () => {
  */
 describe('Lambda bundles, imported and called', () => {
   const adminToken = `smoke-admin-${randomUUID()}`;
+  const readToken = `smoke-read-${randomUUID()}`;
   const tables = tableNamesForPrefix('smoke');
   let engine: Engine;
   let ssm: Server;
@@ -142,14 +143,17 @@ describe('Lambda bundles, imported and called', () => {
   beforeAll(async () => {
     engine = await startDynaliteEngine();
     await ensureTables(createLocalClients(engine.endpoint).base, tables);
-    // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin token.
+    // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin and read tokens.
     ssm = createServer((req, res) => {
       ssmAuthorizations.push(String(req.headers.authorization ?? ''));
-      req.resume();
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         const ok = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter';
+        const name = ok ? (JSON.parse(body) as { Name?: string }).Name : undefined;
+        const value = name === '/smoke/read-token' ? readToken : adminToken;
         res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(ok ? { Parameter: { Name: '/smoke/admin-token', Type: 'SecureString', Value: adminToken, Version: 1 } } : { __type: 'UnknownOperationException' }));
+        res.end(JSON.stringify(ok ? { Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1 } } : { __type: 'UnknownOperationException' }));
       });
     });
     await new Promise<void>((r) => ssm.listen(0, '127.0.0.1', r));
@@ -222,6 +226,15 @@ describe('Lambda bundles, imported and called', () => {
     // NODE_SMOKE_VERSION=24 (scripts/setup-node22.sh) runs the same under Node 24.
     const major = (process.env.NODE_SMOKE_VERSION ?? '22').split('.')[0];
     expect(await registerPostReadSweep(node22!, 'node22')).toMatch(new RegExp(`^v${major}\\.`));
+  });
+
+  it('api takes read tokens from READ_TOKEN_PARAMETER: reads (200), never writes (403); without it a read token is unknown (401)', async () => {
+    const api = unzipped('api', 'reader');
+    const events = [httpEvent('GET', '/v1/devices', { token: readToken }), httpEvent('POST', '/v1/devices', { token: readToken, body: { deviceId: 'smoke-by-reader' } }), httpEvent('GET', '/v1/devices', { token: adminToken })];
+    const withReaders = await runSmoke(process.execPath, api, env({ READ_TOKEN_PARAMETER: '/smoke/read-token' }), events);
+    expect(withReaders.results.map((r) => r.statusCode), withReaders.output).toEqual([200, 403, 200]);
+    const without = await runSmoke(process.execPath, api, env(), events.slice(0, 1));
+    expect(without.results.map((r) => r.statusCode), without.output).toEqual([401]);
   });
 
   it('take credentials from the environment only: without them a call fails at once, with no fallback to other sources', async () => {
