@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `make dev`: the local stack in the foreground, with what a newcomer needs
-// printed once it listens (URL, admin token, a copy-paste curl), and one
-// simulated board posting to it when the device agent is built.
+// printed once it listens (URL, admin token, the wall screen's address with
+// a read token, a copy-paste curl), and one simulated board posting to it
+// when the device agent is built.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 // Request and reading log lines at INFO would scroll the banner away; notifications are printed whatever the level.
 // A quiet board posts every UPLOAD_INTERVAL_SECONDS (300 in production); 15 s here so that a newcomer sees data at once.
-const env = { POWERTOOLS_LOG_LEVEL: 'WARN', UPLOAD_INTERVAL_SECONDS: '15', ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
+mkdirSync(dataDir, { recursive: true });
+const readToken = localReadToken();
+const env = { POWERTOOLS_LOG_LEVEL: 'WARN', UPLOAD_INTERVAL_SECONDS: '15', ...process.env, READ_TOKEN: readToken, DATA_DIR: dataDir, PORT: process.env.PORT ?? '3000' };
 const children = [];
 
 const stack = spawn(process.execPath, ['--enable-source-maps', 'dist/server/local.mjs'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -38,6 +42,20 @@ function adminToken() {
   return readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
 }
 
+/**
+ * READ_TOKEN when set; else one kept in DATA_DIR/read-token (made on the
+ * first run), so the wall screen's address in the banner stays the same
+ * across restarts. `npm start` alone has no read token unless READ_TOKEN is set.
+ */
+function localReadToken() {
+  if (process.env.READ_TOKEN?.trim()) return process.env.READ_TOKEN.trim();
+  const path = join(dataDir, 'read-token');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = `rd.${randomBytes(32).toString('base64url')}`;
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
 async function onListening(url) {
   const token = adminToken();
   console.log(`
@@ -45,6 +63,7 @@ async function onListening(url) {
   │ API        ${url}
   │ Dashboard  ${url}/
   │ Admin token ${token}
+  │ Wall       ${url}/#/wall?token=${encodeURIComponent(readToken.split(',')[0].trim())}   (read token: reads only)
   │ Data       ${dataDir}   (Ctrl-C stops; data stays)
   └────────────────────────────────────────────────────────────────────
   Register a board and post a reading (copy-paste):

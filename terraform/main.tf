@@ -25,7 +25,9 @@ locals {
   })
 
   admin_token_parameter_name = coalesce(var.admin_token_parameter_name, "/${var.name}/admin-token")
-  lambda_dist_dir            = coalesce(var.lambda_dist_dir, "${path.root}/../dist/lambda")
+  # null: no read token (enable_read_token = false).
+  read_token_parameter_name = var.enable_read_token ? coalesce(var.read_token_parameter_name, "/${var.name}/read-token") : null
+  lambda_dist_dir           = coalesce(var.lambda_dist_dir, "${path.root}/../dist/lambda")
 
   # thresholds without the attributes left null, so that `{}` (and any
   # subset) reaches the app exactly as the contract's thresholds object.
@@ -69,7 +71,8 @@ locals {
 
   # The settings of the application, in one place: every function and the
   # server variant's service (server.tf) get exactly this environment.
-  app_environment = {
+  # READ_TOKEN_PARAMETER only when read tokens are on: without it the app accepts none.
+  app_environment = merge({
     READINGS_TABLE               = module.storage.table_names.readings
     DEVICES_TABLE                = module.storage.table_names.devices
     ALERTS_TABLE                 = module.storage.table_names.alerts
@@ -92,7 +95,7 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
     NODE_OPTIONS                 = "--enable-source-maps"
-  }
+  }, local.read_token_parameter_name == null ? {} : { READ_TOKEN_PARAMETER = local.read_token_parameter_name })
 }
 
 module "storage" {
@@ -133,6 +136,7 @@ module "api" {
 
   admin_token_parameter_name = local.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
+  read_token_parameter_name  = local.read_token_parameter_name
 
   environment           = local.app_environment
   lambda_dist_dir       = local.lambda_dist_dir

@@ -53,6 +53,11 @@ output "admin_token_parameter_name" {
   value       = local.admin_token_parameter_name
 }
 
+output "read_token_parameter_name" {
+  description = "SSM SecureString parameter that must hold the read token(s) (enable_read_token), or null when read tokens are off."
+  value       = local.read_token_parameter_name
+}
+
 output "network" {
   description = "The VPC, its subnets and NAT IPs (vpc mode), or null."
   value = local.vpc ? {
@@ -75,7 +80,9 @@ output "next_steps" {
 
     1. The admin token is read from the SSM SecureString ${local.admin_token_parameter_name}.
        If it does not exist yet, create it (the API answers 401 to admin calls until then):
-         aws ssm put-parameter --type SecureString --name '${local.admin_token_parameter_name}' --value "$(openssl rand -hex 32)"
+         aws ssm put-parameter --type SecureString --name '${local.admin_token_parameter_name}' --value "$(openssl rand -hex 32)"%{if local.read_token_parameter_name != null}
+       Read tokens (wall screens: reads only) are read from ${local.read_token_parameter_name}, encrypted with the same key:
+         aws ssm put-parameter --type SecureString --name '${local.read_token_parameter_name}'${var.admin_token_kms_key_arn == null ? "" : " --key-id '${var.admin_token_kms_key_arn}'"} --value "$(openssl rand -hex 32)"%{endif}
     2. Each of the ${length(var.alert_emails)} address(es) in alert_emails gets an "AWS Notification -
        Subscription Confirmation" e-mail: follow its link, or that address gets no alerts.
     3. SMS to ${length(var.alert_sms_numbers)} number(s) for severities ${join(", ", var.sms_severities)}: a new account is in

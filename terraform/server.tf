@@ -34,6 +34,7 @@ module "server" {
   topic_kms_key_arn          = module.alerts.kms_key_arn
   admin_token_parameter_name = local.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
+  read_token_parameter_name  = local.read_token_parameter_name
 
   ami_id           = var.server_ami_id
   instance_type    = var.server_instance_type

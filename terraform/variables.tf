@@ -245,6 +245,34 @@ variable "admin_token_kms_key_arn" {
   }
 }
 
+variable "enable_read_token" {
+  description = "Accept read tokens: the read routes only (devices, readings, alerts, silences), e.g. for a wall screen, without public_read. They are read from the SSM SecureString read_token_parameter_name, created by you like the admin token (one token, or up to 5 separated by commas) and encrypted with the admin token's key (admin_token_kms_key_arn). false = no read token."
+  type        = bool
+  default     = false
+}
+
+variable "read_token_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the read token(s) when enable_read_token is true; null = /<name>/read-token. Terraform never reads its value."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.read_token_parameter_name == null ? true : can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.read_token_parameter_name))
+    error_message = "read_token_parameter_name must be an SSM parameter name such as /fireco2/read-token."
+  }
+
+  validation {
+    condition     = var.read_token_parameter_name == null || var.enable_read_token
+    error_message = "read_token_parameter_name is only used with enable_read_token = true: set it, or remove read_token_parameter_name."
+  }
+
+  validation {
+    # One parameter for both would make every read token an admin token.
+    condition     = trimprefix(coalesce(var.read_token_parameter_name, "/${var.name}/read-token"), "/") != trimprefix(coalesce(var.admin_token_parameter_name, "/${var.name}/admin-token"), "/")
+    error_message = "read_token_parameter_name must not be the admin token's parameter."
+  }
+}
+
 variable "lambda_dist_dir" {
   description = "Directory holding api.zip, ingest.zip and sweep.zip built by `npm run build`; null = dist/lambda at the repository root."
   type        = string

@@ -132,6 +132,7 @@ describe('Lambda bundles', () => {
  */
 describe('Lambda bundles, imported and called', () => {
   const adminToken = `smoke-admin-${randomUUID()}`;
+  const readToken = `smoke-read-${randomUUID()}`;
   const tables = tableNamesForPrefix('smoke');
   let engine: Engine;
   let ssm: Server;
@@ -142,7 +143,7 @@ describe('Lambda bundles, imported and called', () => {
   beforeAll(async () => {
     engine = await startDynaliteEngine();
     await ensureTables(createLocalClients(engine.endpoint).base, tables);
-    // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin token.
+    // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin and read tokens.
     ssm = createServer((req, res) => {
       ssmAuthorizations.push(String(req.headers.authorization ?? ''));
       let body = '';
@@ -150,10 +151,11 @@ describe('Lambda bundles, imported and called', () => {
       req.on('end', () => {
         const ok = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter';
         const name = ok ? String((JSON.parse(body) as { Name?: string }).Name) : '';
-        // Beside the real token: a parameter never created, and one whose value can never authenticate.
+        // Beside the real tokens: a parameter never created, and one whose value can never authenticate.
+        const value = name === '/smoke/read-token' ? readToken : name === '/smoke/unusable' ? 'two words that never authenticate' : adminToken;
         const answer = !ok ? { __type: 'UnknownOperationException' }
           : name === '/smoke/missing' ? { __type: 'ParameterNotFound', message: 'not found' }
-          : { Parameter: { Name: name, Type: 'SecureString', Value: name === '/smoke/unusable' ? 'two words that never authenticate' : adminToken, Version: 1 } };
+          : { Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1 } };
         res.writeHead('Parameter' in answer ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(answer));
       });
@@ -245,6 +247,15 @@ describe('Lambda bundles, imported and called', () => {
     ]);
     expect(out.results.map((r) => r.statusCode), out.output).toEqual([200, 401]);
     expect(out.output).toMatch(/the admin token parameter does not exist/);
+  });
+
+  it('api takes read tokens from READ_TOKEN_PARAMETER: reads (200), never writes (403); without it a read token is unknown (401)', async () => {
+    const api = unzipped('api', 'reader');
+    const events = [httpEvent('GET', '/v1/devices', { token: readToken }), httpEvent('POST', '/v1/devices', { token: readToken, body: { deviceId: 'smoke-by-reader' } }), httpEvent('GET', '/v1/devices', { token: adminToken })];
+    const withReaders = await runSmoke(process.execPath, api, env({ READ_TOKEN_PARAMETER: '/smoke/read-token' }), events);
+    expect(withReaders.results.map((r) => r.statusCode), withReaders.output).toEqual([200, 403, 200]);
+    const without = await runSmoke(process.execPath, api, env(), events.slice(0, 1));
+    expect(without.results.map((r) => r.statusCode), without.output).toEqual([401]);
   });
 
   it('take credentials from the environment only: without them a call fails at once, with no fallback to other sources', async () => {

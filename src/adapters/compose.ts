@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AdminTokenVerifier, Clock, Log, Notifier, Telemetry } from '../app/ports.js';
+import type { AdminTokenVerifier, Clock, Log, Notifier, ReadTokenVerifier, Telemetry } from '../app/ports.js';
 import type { Settings } from '../app/settings.js';
 import { DynamoAlertStateStore } from './dynamodb/alert-state-store.js';
 import { DynamoAlertStore } from './dynamodb/alert-store.js';
@@ -15,12 +15,16 @@ export interface RuntimeParts {
   db: DynamoDBDocumentClient;
   tables: TableNames;
   admin: AdminTokenVerifier;
+  /** The read tokens; without them (no READ_TOKEN), none is accepted. */
+  readers?: ReadTokenVerifier;
   settings: Settings;
   log: Log;
   telemetry: Telemetry;
   notifier: Notifier;
   clock?: Clock;
 }
+
+const noReadTokens: ReadTokenVerifier = { verify: async () => false };
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -30,6 +34,7 @@ export function createApiDeps(parts: RuntimeParts): ApiDeps {
     devices: new DynamoDeviceStore(parts.db, parts.tables.devices),
     readings: new DynamoReadingStore(parts.db, parts.tables.readings),
     admin: parts.admin,
+    readers: parts.readers ?? noReadTokens,
     clock: parts.clock ?? systemClock,
     settings: parts.settings,
     // Every line a use case logs carries the request's id and device (per request, never shared).

@@ -1,10 +1,12 @@
 import { ApiError } from '../domain/errors.js';
 import { deviceIdOfKey, looksLikeDeviceKey, secretMatchesHash } from './credentials.js';
-import type { AdminTokenVerifier, DeviceSnapshot, DeviceStore } from './ports.js';
+import type { AdminTokenVerifier, DeviceSnapshot, DeviceStore, ReadTokenVerifier } from './ports.js';
 
 export type Principal =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'admin' }
+  /** A read token (READ_TOKEN): what public_read opens, nothing more. */
+  | { readonly kind: 'reader' }
   | { readonly kind: 'device'; readonly device: DeviceSnapshot };
 
 const MAX_TOKEN_LENGTH = 512;
@@ -13,6 +15,7 @@ const unauthorized = (message: string) => new ApiError('unauthorized', message, 
 export interface AuthDeps {
   devices: DeviceStore;
   admin: AdminTokenVerifier;
+  readers: ReadTokenVerifier;
 }
 
 /**
@@ -33,17 +36,19 @@ export async function authenticate(authorization: string | undefined, deps: Auth
     return { kind: 'device', device };
   }
   if (await deps.admin.verify(token)) return { kind: 'admin' };
+  if (await deps.readers.verify(token)) return { kind: 'reader' };
   throw unauthorized('unknown token');
 }
 
 export function requireAdmin(principal: Principal): void {
   if (principal.kind === 'anonymous') throw unauthorized('this route needs the admin token');
+  if (principal.kind === 'reader') throw new ApiError('forbidden', 'a read token may only read; this route needs the admin token');
   if (principal.kind !== 'admin') throw new ApiError('forbidden', 'this route needs the admin token');
 }
 
-/** Read routes: the admin, or anyone when `public_read` is on. */
+/** Read routes: the admin, a read token, or anyone when `public_read` is on. */
 export function requireReader(principal: Principal, publicRead: boolean): void {
-  if (principal.kind === 'admin' || publicRead) return;
+  if (principal.kind === 'admin' || principal.kind === 'reader' || publicRead) return;
   requireAdmin(principal);
 }
 

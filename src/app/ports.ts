@@ -111,6 +111,12 @@ export interface AdminTokenVerifier {
   checkAtStart?(): Promise<void>;
 }
 
+/** The deployment's read tokens (READ_TOKEN): read routes only, e.g. for a wall screen. */
+export interface ReadTokenVerifier {
+  /** Whether the presented token is one of the read tokens (constant time); always false when there are none. */
+  verify(token: string): Promise<boolean>;
+}
+
 /** Structured logging as the use cases see it (Powertools Logger satisfies it). */
 export interface Log {
   debug(message: string, ...extra: Record<string, unknown>[]): void;

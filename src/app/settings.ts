@@ -163,3 +163,30 @@ export function adminTokenProblem(token: string, name = 'ADMIN_TOKEN'): string |
   if (token.length > 512) return `${name} must be at most 512 characters (longer Bearer tokens are refused)`;
   return undefined;
 }
+
+/** At most this many read tokens at once: one per group of screens, or the old and the new one while rotating. */
+export const MAX_READ_TOKENS = 5;
+
+/**
+ * The read tokens of READ_TOKEN (or of its SSM parameter): one token, or
+ * several separated by commas, so that a token can be replaced screen by
+ * screen (add the new one, update the screens, remove the old one). Each
+ * follows the admin token's rules, and none may be the admin token (a kiosk
+ * given "the read token" would then hold admin rights). Commas cannot occur
+ * in a Bearer token (RFC 6750), so the list is unambiguous.
+ */
+export function parseReadTokens(raw: string, adminToken: string | undefined, name = 'READ_TOKEN'): { tokens: string[]; problems: string[] } {
+  const tokens = raw.split(',').map((t) => t.trim());
+  const problems: string[] = [];
+  if (tokens.length > MAX_READ_TOKENS) problems.push(`${name} holds ${tokens.length} tokens; at most ${MAX_READ_TOKENS}, separated by commas`);
+  tokens.forEach((token, i) => {
+    const which = tokens.length > 1 ? `${name} (token ${i + 1} of ${tokens.length})` : name;
+    if (token === '') return problems.push(`${which} is empty (tokens are separated by single commas)`);
+    const problem = adminTokenProblem(token, which);
+    if (problem) return problems.push(problem);
+    if (tokens.indexOf(token) !== i) return problems.push(`${which} is listed twice`);
+    if (adminToken !== undefined && token === adminToken) return problems.push(`${which} must differ from the admin token (a screen given the read token would have admin rights)`);
+    return undefined;
+  });
+  return { tokens, problems };
+}

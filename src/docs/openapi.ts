@@ -57,7 +57,7 @@ const errorExample = (code: string, message: string, details?: { path: string; m
 const ERRORS: Record<number, { description: string; example: Json }> = {
   400: { description: 'Invalid body, path or query (validation_failed, invalid_json, invalid_cursor): nothing changed', example: errorExample('validation_failed', 'the body does not match the schema', [{ path: 'thresholds.smoke.clear', message: 'must be 0 or a magnitude between 1e-130 and 1e125 (the store cannot hold it)' }]) },
   401: { description: 'No, malformed, unknown or revoked token (unauthorized); WWW-Authenticate: Bearer', example: errorExample('unauthorized', 'unknown token') },
-  403: { description: 'A valid token without the right (forbidden)', example: errorExample('forbidden', 'this route needs the admin token') },
+  403: { description: 'A valid token without the right (forbidden): a device key or a read token on an admin route, an admin or read token on ingest', example: errorExample('forbidden', 'this route needs the admin token') },
   404: { description: 'Unknown resource (not_found)', example: errorExample('not_found', 'no device bbb-salle-101') },
   409: { description: 'Conflict', example: errorExample('conflict', 'device bbb-salle-101 exists') },
   413: { description: `Body over ${MAX_BODY_BYTES / 1024} KiB (payload_too_large): nothing stored`, example: errorExample('payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`) },
@@ -111,8 +111,13 @@ function operation(route: ApiRoute): Json {
       responses[status] = errorResponse(status, route.errors?.[status]);
     }
   }
-  const security = route.access === 'anyone' ? [] : route.access === 'device' ? [{ deviceKey: [] }] : [{ adminToken: [] }];
-  const access = { anyone: 'Anyone.', admin: 'Admin token.', reader: 'Admin token, or anyone when the deployment sets public_read (a presented invalid token is still 401).', device: "The device's own key." }[route.access];
+  const security = { anyone: [], device: [{ deviceKey: [] }], admin: [{ adminToken: [] }], reader: [{ adminToken: [] }, { readToken: [] }] }[route.access];
+  const access = {
+    anyone: 'Anyone.',
+    admin: 'Admin token (a read token is 403).',
+    reader: 'Admin token or a read token, or anyone when the deployment sets public_read (a presented invalid token is still 401).',
+    device: "The device's own key.",
+  }[route.access];
   return {
     operationId: route.operationId,
     tags: [route.tag],
@@ -168,6 +173,11 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json 
     components: {
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (ADMIN_TOKEN locally, an SSM parameter in AWS)' },
+        readToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A read token (READ_TOKEN locally, an SSM parameter in AWS; optional, none by default): the read routes only, e.g. for a wall screen; 403 on admin routes and on ingest',
+        },
         deviceKey: { type: 'http', scheme: 'bearer', description: 'A device key, dk.<deviceId>.<secret>, returned once at registration or rotation' },
       },
       schemas: {

@@ -2,10 +2,10 @@ import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
 import { awsRuntime } from './aws-runtime.js';
-import { ssmAdminToken } from './aws-ssm.js';
+import { ssmAdminToken, ssmReadTokens } from './aws-ssm.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
-const runtime = awsRuntime('api', { adminToken: ssmAdminToken });
+const runtime = awsRuntime('api', { adminToken: ssmAdminToken, readTokens: ssmReadTokens });
 // At cold start, not at the first admin request: a token that can never authenticate fails the init, named in the log.
 await runtime.deps.admin.checkAtStart?.();
 export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);

@@ -4,7 +4,7 @@ import { createApiDeps } from '../adapters/compose.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import type { ApiDeps } from '../adapters/http/routes.js';
 import { createObservability, type Observability } from '../adapters/observability/powertools.js';
-import type { AdminTokenVerifier, Log, Notifier } from '../app/ports.js';
+import type { AdminTokenVerifier, Log, Notifier, ReadTokenVerifier } from '../app/ports.js';
 
 export interface AwsRuntime {
   deps: ApiDeps;
@@ -24,6 +24,8 @@ export interface AwsClientConfig {
 export interface RuntimeClients {
   /** Reads the admin token (api only); without it, admin tokens are refused. */
   adminToken?: (env: NodeJS.ProcessEnv, problems: string[], aws: AwsClientConfig, log: Log) => AdminTokenVerifier;
+  /** Reads the read tokens (api only); undefined when the deployment has none (no READ_TOKEN_PARAMETER). */
+  readTokens?: (env: NodeJS.ProcessEnv, aws: AwsClientConfig, log: Log, admin: AdminTokenVerifier) => ReadTokenVerifier | undefined;
   /** Publishes notifications (ingest, sweep); without it, publishing throws. */
   notifier?: (env: NodeJS.ProcessEnv, problems: string[], aws: AwsClientConfig) => Notifier;
 }
@@ -63,6 +65,7 @@ export function awsRuntime(serviceName: string, clients: RuntimeClients = {}): A
   const aws = awsClientConfig(env);
   const obs = createObservability(serviceName);
   const admin = clients.adminToken ? clients.adminToken(env, problems, aws, obs.logger) : refuseAdmin;
+  const readers = clients.readTokens?.(env, aws, obs.logger, admin);
   const notifier = clients.notifier ? clients.notifier(env, problems, aws) : noPublishing;
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -71,6 +74,7 @@ export function awsRuntime(serviceName: string, clients: RuntimeClients = {}): A
       db: createDocumentClient(aws),
       tables,
       admin,
+      ...(readers ? { readers } : {}),
       settings: parseSettings(env),
       log: obs.logger,
       telemetry: obs.telemetry,

@@ -13,7 +13,8 @@ import { lockDataDir } from '../adapters/local/data-dir-lock.js';
 import { startDynalite } from '../adapters/local/dynalite.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
-import { adminTokenProblem, ConfigError, intSetting, parseSettings, type Settings } from '../app/settings.js';
+import { StaticReadTokens } from '../adapters/static-read-tokens.js';
+import { adminTokenProblem, ConfigError, intSetting, parseReadTokens, parseSettings, type Settings } from '../app/settings.js';
 import type { Clock, Notifier } from '../app/ports.js';
 import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
@@ -29,6 +30,8 @@ export interface LocalConfig {
   host: string;
   dataDir: string;
   adminTokenFromEnv: string | undefined;
+  /** READ_TOKEN: the read-only tokens (none when unset). */
+  readTokens: readonly string[];
   settings: Settings;
   /** How often the offline / reminder / pending-notification sweep runs. */
   sweepIntervalSeconds: number;
@@ -54,12 +57,15 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
   const adminToken = env.ADMIN_TOKEN?.trim();
   const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
   if (tokenProblem) problems.push(tokenProblem);
+  const readTokens = env.READ_TOKEN?.trim() ? parseReadTokens(env.READ_TOKEN, adminToken) : { tokens: [], problems: [] };
+  problems.push(...readTokens.problems);
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
   return {
     port,
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || '.data'),
     adminTokenFromEnv: env.ADMIN_TOKEN,
+    readTokens: readTokens.tokens,
     settings,
     sweepIntervalSeconds,
     maxRequestsInFlight,
@@ -102,6 +108,8 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
     const tables = tableNamesForPrefix('local');
     await ensureTables(base, tables);
     const admin = localAdminToken(config.dataDir, config.adminTokenFromEnv);
+    // The admin token may come from DATA_DIR/admin-token, unknown to localConfigFromEnv.
+    if (config.readTokens.includes(admin.token)) throw new ConfigError(['READ_TOKEN must differ from the admin token (a screen given the read token would have admin rights)']);
     const obs = createObservability('local');
     const fileNotifier = new FileNotifier(config.dataDir, options.printNotifications === false ? () => undefined : undefined);
     const deps = createApiDeps({
@@ -109,6 +117,7 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
       db,
       tables,
       admin: new StaticAdminToken(admin.token),
+      readers: new StaticReadTokens(config.readTokens),
       settings: config.settings,
       log: obs.logger,
       telemetry: obs.telemetry,

@@ -20,6 +20,10 @@ async function main(): Promise<void> {
   try {
     stack = await startLocalStack(config);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     if (error instanceof DataDirInUseError) {
       console.error(error.message);
       process.exit(3);

@@ -12,9 +12,11 @@ import { createObservability } from '../adapters/observability/powertools.js';
 import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
+import { StaticReadTokens } from '../adapters/static-read-tokens.js';
+import { SsmReadTokens } from '../adapters/ssm/ssm-read-tokens.js';
 import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
-import { adminTokenProblem, ConfigError, intSetting, parseSettings, requiredSetting } from '../app/settings.js';
+import { adminTokenProblem, ConfigError, intSetting, parseReadTokens, parseSettings, requiredSetting } from '../app/settings.js';
 import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
 import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
 import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
@@ -29,7 +31,7 @@ import { startSweepTimer } from './sweep-timer.js';
  *
  * Test-only overrides (never set by Terraform): DYNAMODB_ENDPOINT (an embedded
  * store), NOTIFICATIONS_DIR (notifications to a file instead of SNS),
- * ADMIN_TOKEN (instead of the SSM parameter).
+ * ADMIN_TOKEN and READ_TOKEN (instead of the SSM parameters).
  */
 function config(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];
@@ -48,6 +50,10 @@ function config(env: NodeJS.ProcessEnv) {
   const adminParameter = adminToken ? '' : requiredSetting(env, 'ADMIN_TOKEN_PARAMETER', problems);
   const tokenProblem = adminToken ? adminTokenProblem(adminToken) : undefined;
   if (tokenProblem) problems.push(tokenProblem);
+  // Optional: without READ_TOKEN or READ_TOKEN_PARAMETER, no read token is accepted.
+  const readTokens = env.READ_TOKEN?.trim() ? parseReadTokens(env.READ_TOKEN, adminToken) : { tokens: [], problems: [] };
+  problems.push(...readTokens.problems);
+  const readParameter = env.READ_TOKEN?.trim() ? '' : env.READ_TOKEN_PARAMETER?.trim() ?? '';
   let settings;
   try {
     settings = parseSettings(env);
@@ -56,7 +62,7 @@ function config(env: NodeJS.ProcessEnv) {
     problems.push(...error.problems);
   }
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
-  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, maxRequestsInFlight, maxReadingsInFlight, tables, notificationsDir, topicArn, adminToken, adminParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
+  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, maxRequestsInFlight, maxReadingsInFlight, tables, notificationsDir, topicArn, adminToken, adminParameter, readTokens: readTokens.tokens, readParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
 }
 
 async function main(): Promise<void> {
@@ -72,10 +78,12 @@ async function main(): Promise<void> {
   }
   const obs = createObservability('server');
   const db = c.dynamoEndpoint ? createLocalClients(c.dynamoEndpoint).db : createDocumentClient();
+  const admin = c.adminToken ? new StaticAdminToken(c.adminToken) : new SsmAdminToken(new SSMClient({}), c.adminParameter, obs.logger);
   const deps = createApiDeps({
     db,
     tables: c.tables,
-    admin: c.adminToken ? new StaticAdminToken(c.adminToken) : new SsmAdminToken(new SSMClient({}), c.adminParameter, obs.logger),
+    admin,
+    readers: c.readParameter ? new SsmReadTokens(new SSMClient({}), c.readParameter, admin, obs.logger) : new StaticReadTokens(c.readTokens),
     settings: c.settings,
     log: obs.logger,
     telemetry: obs.telemetry,

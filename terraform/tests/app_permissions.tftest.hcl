@@ -49,3 +49,54 @@ run "union_is_exactly_the_three_roles" {
     error_message = "No wildcard action."
   }
 }
+
+run "read_token_is_granted_to_api_alone_and_only_its_parameter" {
+  command = plan
+
+  module {
+    source = "./modules/app-permissions"
+  }
+
+  variables {
+    read_token_parameter_name = "/fcp/read-token"
+  }
+
+  assert {
+    condition = jsonencode([for st in output.statements.api : st if contains(["ReadReadToken", "DecryptReadToken"], st.sid)]) == jsonencode([
+      { sid = "ReadReadToken", actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fcp/read-token"], conditions = [] },
+      {
+        sid       = "DecryptReadToken"
+        actions   = ["kms:Decrypt"]
+        resources = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+        conditions = [
+          { test = "StringEquals", variable = "kms:ViaService", values = ["ssm.eu-west-3.amazonaws.com"] },
+          { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fcp/read-token"] },
+        ]
+      },
+    ])
+    error_message = "The api may read the read token parameter and decrypt it through SSM only, nothing else: ${jsonencode(output.statements.api)}"
+  }
+
+  assert {
+    condition     = alltrue([for role in ["ingest", "sweep"] : length([for st in output.statements[role] : st if strcontains(st.sid, "Token")]) == 0])
+    error_message = "ingest and sweep never read a token."
+  }
+
+  assert {
+    condition     = length([for st in output.union : st if contains(["ReadReadToken", "DecryptReadToken"], st.sid)]) == 2
+    error_message = "The servers (the union) may read the read token as the api does."
+  }
+}
+
+run "no_read_token_no_grant" {
+  command = plan
+
+  module {
+    source = "./modules/app-permissions"
+  }
+
+  assert {
+    condition     = length([for st in output.union : st if strcontains(st.sid, "ReadToken")]) == 0
+    error_message = "Without read_token_parameter_name nothing about a read token is granted."
+  }
+}

@@ -138,6 +138,24 @@ run "serverless_outputs" {
     ] : strcontains(output.next_steps, s)])
     error_message = "next_steps tells how to create the admin token, confirm e-mail, mind the SMS sandbox and register a board:\n${output.next_steps}"
   }
+
+  assert {
+    condition     = !strcontains(output.next_steps, "read-token") && output.read_token_parameter_name == null
+    error_message = "Without enable_read_token, next_steps says nothing of a read token."
+  }
+}
+
+run "read_token_next_step" {
+  variables {
+    mode                    = "serverless"
+    enable_read_token       = true
+    admin_token_kms_key_arn = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"
+  }
+
+  assert {
+    condition     = output.read_token_parameter_name == "/fcout/read-token" && strcontains(output.next_steps, "aws ssm put-parameter --type SecureString --name '/fcout/read-token' --key-id 'arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002' --value")
+    error_message = "next_steps tells how to create the read token parameter with the admin token's key:\n${output.next_steps}"
+  }
 }
 
 run "vpc_outputs" {

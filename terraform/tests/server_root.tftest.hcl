@@ -205,6 +205,29 @@ run "customer_managed_keys" {
   }
 }
 
+run "read_token_on_the_servers" {
+  command = plan
+
+  variables {
+    enable_read_token         = true
+    read_token_parameter_name = "/site/lyon/read-token"
+    admin_token_kms_key_arn   = "arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"
+  }
+
+  assert {
+    condition     = module.server[0].service_environment.READ_TOKEN_PARAMETER == "/site/lyon/read-token"
+    error_message = "The servers are told the read token parameter."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(module.server[0].instance_policy).Statement : { sid = s.Sid, a = sort(flatten([s.Action])), r = flatten([s.Resource]), c = try(s.Condition, null) } if contains(["ReadReadToken", "DecryptReadToken"], s.Sid)]) == jsonencode([
+      { sid = "DecryptReadToken", a = ["kms:Decrypt"], r = ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"], c = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/read-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } } },
+      { sid = "ReadReadToken", a = ["ssm:GetParameter"], r = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/read-token"], c = null },
+    ])
+    error_message = "The instances may read and decrypt the read token parameter alone, with the admin token's key, through SSM only: ${module.server[0].instance_policy}"
+  }
+}
+
 run "bad_server_values_are_rejected" {
   command = plan
 

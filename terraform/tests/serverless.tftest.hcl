@@ -206,6 +206,53 @@ run "serverless_defaults" {
   }
 }
 
+run "read_token_enabled" {
+  command = plan
+
+  variables {
+    enable_read_token = true
+  }
+
+  assert {
+    condition     = output.app_environment.READ_TOKEN_PARAMETER == "/fctest/read-token" && output.read_token_parameter_name == "/fctest/read-token"
+    error_message = "enable_read_token names /<name>/read-token to the app (READ_TOKEN_PARAMETER)."
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => [sort(flatten([s.Action])), sort(flatten([s.Resource]))] if can(regex("Token$", s.Sid)) }) == jsonencode({
+      DecryptAdminToken = [["kms:Decrypt"], ["arn:aws:kms:eu-west-3:123456789012:key/*"]]
+      DecryptReadToken  = [["kms:Decrypt"], ["arn:aws:kms:eu-west-3:123456789012:key/*"]]
+      ReadAdminToken    = [["ssm:GetParameter"], ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]]
+      ReadReadToken     = [["ssm:GetParameter"], ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/read-token"]]
+    })
+    error_message = "api policy token statements: ${module.api.policies.api}"
+  }
+
+  assert {
+    condition = jsonencode(one([for s in jsondecode(module.api.policies.api).Statement : s.Condition if s.Sid == "DecryptReadToken"])) == jsonencode({
+      StringEquals = {
+        "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/read-token"
+        "kms:ViaService"                      = "ssm.eu-west-3.amazonaws.com"
+      }
+    })
+    error_message = "DecryptReadToken must be conditioned on kms:ViaService and the read token parameter: ${module.api.policies.api}"
+  }
+
+  assert {
+    condition     = alltrue([for fn in ["ingest", "sweep"] : !strcontains(module.api.policies[fn], "ssm:")])
+    error_message = "ingest and sweep never read a token parameter."
+  }
+}
+
+run "read_token_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(output.app_environment), "READ_TOKEN_PARAMETER") && output.read_token_parameter_name == null && !strcontains(module.api.policies.api, "read-token")
+    error_message = "Without enable_read_token the app is told of no read token and nothing is granted."
+  }
+}
+
 run "settings_and_customer_managed_keys" {
   command = plan
 

@@ -174,3 +174,30 @@ run "edge_values_are_accepted" {
     error_message = "Valid edge values must plan."
   }
 }
+
+# Each rule of read_token_parameter_name on its own (a variable fails as a whole).
+run "read_token_parameter_name_must_be_a_name" {
+  command = plan
+  variables {
+    enable_read_token         = true
+    read_token_parameter_name = "read token"
+  }
+  expect_failures = [var.read_token_parameter_name]
+}
+
+run "read_token_parameter_must_not_be_the_admin_tokens" {
+  command = plan
+  variables {
+    enable_read_token         = true
+    read_token_parameter_name = "fcbad/admin-token" # the default admin token parameter, without its leading slash
+  }
+  expect_failures = [var.read_token_parameter_name]
+}
+
+run "read_token_parameter_name_needs_enable_read_token" {
+  command = plan
+  variables {
+    read_token_parameter_name = "/fcbad/read-token"
+  }
+  expect_failures = [var.read_token_parameter_name]
+}

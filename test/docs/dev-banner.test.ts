@@ -91,6 +91,33 @@ describe("make dev's banner", () => {
       expect(readings.items.at(-1)).toMatchObject({ co2: 812, temperature: 22.4 });
     }
   }, 90_000);
+
+  it('prints the wall screen\'s address with a read token that reads (200) and writes nothing (403), the same after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dev-wall-'));
+    dirs.push(dataDir);
+    const wallOf = (banner: string) => {
+      const match = /Wall\s+(http:\/\/\S+)\/#\/wall\?token=(\S+)/.exec(banner);
+      if (!match) throw new Error(`no wall line in:\n${banner}`);
+      return { url: match[1] as string, token: decodeURIComponent(match[2] as string) };
+    };
+    const tokens: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const dev = startDev(dataDir);
+      try {
+        const wall = wallOf(await dev.banner);
+        tokens.push(wall.token);
+        const headers = { authorization: `Bearer ${wall.token}`, 'content-type': 'application/json' };
+        expect((await fetch(`${wall.url}/v1/devices`, { headers })).status).toBe(200);
+        const write = await fetch(`${wall.url}/v1/devices`, { method: 'POST', headers, body: JSON.stringify({ deviceId: 'by-the-wall' }) });
+        expect(write.status).toBe(403);
+        expect(((await write.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+      } finally {
+        await stop(dev.child);
+      }
+    }
+    expect(tokens[0]).toMatch(/^rd\.\S{40,}$/);
+    expect(tokens[1]).toBe(tokens[0]);
+  }, 90_000);
 });
 
 describe('the local stack on a busy port', () => {

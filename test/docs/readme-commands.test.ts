@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,8 @@ import { spawnStack, type StackProcess } from '../helpers/stack-process.js';
  * working directory is a scratch one whose `.data` is the stack's DATA_DIR
  * (the blocks read `.data/admin-token` as at the project's root), and the
  * stack listens on a free port, written in place of `127.0.0.1:3000`
- * (port 3000 may be taken on a shared machine).
+ * (port 3000 may be taken on a shared machine). The stack gets a read token
+ * kept in `.data/read-token`, as `make dev` starts it (scripts/dev.mjs).
  */
 
 const DOCUMENTS = ['README.md', 'device/docs/board-setup.md'];
@@ -90,7 +92,10 @@ describe.each(DOCUMENTS)('the shell blocks of %s', (file) => {
     mkdirSync(dataDir);
     let stack: StackProcess | undefined;
     try {
-      stack = await spawnStack(dataDir, { ADMIN_TOKEN: '' }); // no ADMIN_TOKEN: generated into .data/admin-token, as for a newcomer
+      const readToken = `rd.${randomBytes(32).toString('base64url')}`;
+      writeFileSync(join(dataDir, 'read-token'), `${readToken}\n`, { mode: 0o600 });
+      // No ADMIN_TOKEN: generated into .data/admin-token, as for a newcomer.
+      stack = await spawnStack(dataDir, { ADMIN_TOKEN: '', READ_TOKEN: readToken });
       const hostPort = new URL(stack.url).host;
       for (const block of toRun) {
         const script = block.script.replaceAll('127.0.0.1:3000', hostPort);

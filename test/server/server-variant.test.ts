@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { startStoreProcess, type StoreProcess } from '../helpers/store-process.j
  * it, with their sweeps running.
  */
 const tables = tableNamesForPrefix('srv');
+const READ_TOKEN = 'server-read-token-0123456789abcdefghij';
 const notificationsDir = mkdtempSync(join(tmpdir(), 'fire-co2-server-'));
 let store: StoreProcess;
 let servers: StackProcess[] = [];
@@ -26,6 +28,7 @@ function serverEnv(): Record<string, string> {
     DYNAMODB_ENDPOINT: store.endpoint,
     NOTIFICATIONS_DIR: notificationsDir,
     ADMIN_TOKEN,
+    READ_TOKEN,
     SWEEP_INTERVAL_SECONDS: '1',
     OFFLINE_AFTER_SECONDS: '2',
     AWS_REGION: 'eu-west-3',
@@ -84,6 +87,17 @@ describe('the server bundle', () => {
     for (let i = 0; i < 75 && mine().length < expected.length; i++) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 1_000)); // and nothing more comes: each transition once
     expect(mine().sort()).toEqual(expected);
+  });
+
+  it('takes a read token (READ_TOKEN): reads 200, writes 403; one equal to the admin token stops the start (exit 2)', async () => {
+    const reader = new ApiClient(servers[0]?.url as string, READ_TOKEN);
+    expect((await reader.request('GET', '/v1/devices')).status).toBe(200);
+    const write = await reader.request('POST', '/v1/devices', { body: { deviceId: 'srv-by-reader' } });
+    expect(write.status).toBe(403);
+    expect(write.body.error.code).toBe('forbidden');
+    const refused = spawnSync(process.execPath, ['dist/server/server.mjs'], { env: { ...process.env, ...serverEnv(), PORT: '0', READ_TOKEN: `${READ_TOKEN},${ADMIN_TOKEN}` }, encoding: 'utf8', timeout: 20_000 });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/READ_TOKEN \(token 2 of 2\) must differ from the admin token/);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -42,22 +42,24 @@ describe('authentication', () => {
   };
   const devices = { get: async (id: string) => (id === 'dev-1' ? snapshot : undefined) } as unknown as DeviceStore;
   const admin = { verify: async (t: string) => t === 'the-admin-token-123' };
+  const readers = { verify: async (t: string) => t === 'the-read-token-456' };
   const status = async (p: Promise<unknown>) => p.then(() => 200, (e: ApiError) => e.status);
 
   it('tells anonymous, admin, device and bad tokens apart', async () => {
-    expect(await authenticate(undefined, { devices, admin })).toEqual({ kind: 'anonymous' });
-    expect(await authenticate('Bearer the-admin-token-123', { devices, admin })).toEqual({ kind: 'admin' });
-    expect(await authenticate(`bearer ${key}`, { devices, admin })).toMatchObject({ kind: 'device', device: { deviceId: 'dev-1' } });
-    expect(await status(authenticate('Bearer nope', { devices, admin }))).toBe(401);
-    expect(await status(authenticate('Token abc', { devices, admin }))).toBe(401);
-    expect(await status(authenticate(`Bearer ${'a'.repeat(600)}`, { devices, admin }))).toBe(401);
-    expect(await status(authenticate(`Bearer ${newDeviceKey('dev-1')}`, { devices, admin }))).toBe(401);
-    expect(await status(authenticate(`Bearer ${newDeviceKey('ghost')}`, { devices, admin }))).toBe(401);
+    expect(await authenticate(undefined, { devices, admin, readers })).toEqual({ kind: 'anonymous' });
+    expect(await authenticate('Bearer the-admin-token-123', { devices, admin, readers })).toEqual({ kind: 'admin' });
+    expect(await authenticate(`bearer ${key}`, { devices, admin, readers })).toMatchObject({ kind: 'device', device: { deviceId: 'dev-1' } });
+    expect(await authenticate('Bearer the-read-token-456', { devices, admin, readers })).toEqual({ kind: 'reader' });
+    expect(await status(authenticate('Bearer nope', { devices, admin, readers }))).toBe(401);
+    expect(await status(authenticate('Token abc', { devices, admin, readers }))).toBe(401);
+    expect(await status(authenticate(`Bearer ${'a'.repeat(600)}`, { devices, admin, readers }))).toBe(401);
+    expect(await status(authenticate(`Bearer ${newDeviceKey('dev-1')}`, { devices, admin, readers }))).toBe(401);
+    expect(await status(authenticate(`Bearer ${newDeviceKey('ghost')}`, { devices, admin, readers }))).toBe(401);
   });
 
   it('refuses revoked devices', async () => {
     const revoked = { get: async () => ({ ...snapshot, revokedAt: '2026-01-01T00:00:00.000Z' }) } as unknown as DeviceStore;
-    expect(await status(authenticate(`Bearer ${key}`, { devices: revoked, admin }))).toBe(401);
+    expect(await status(authenticate(`Bearer ${key}`, { devices: revoked, admin, readers }))).toBe(401);
   });
 
   it('maps principals to 401 and 403 by route kind', () => {
@@ -78,6 +80,9 @@ describe('authentication', () => {
     expect(code(() => requireReader(anonymous, true))).toBe(200);
     expect(code(() => requireReader(device, false))).toBe(403);
     expect(code(() => requireDevice({ kind: 'admin' }))).toBe(403);
+    expect(code(() => requireAdmin({ kind: 'reader' }))).toBe(403);
+    expect(code(() => requireReader({ kind: 'reader' }, false))).toBe(200);
+    expect(code(() => requireDevice({ kind: 'reader' }))).toBe(403);
     expect(code(() => requireDevice(anonymous))).toBe(401);
     expect(code(() => requireDevice(device))).toBe(200);
   });

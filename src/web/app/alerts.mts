@@ -32,8 +32,9 @@ export async function acknowledge(alert: Alert, say: (message: string, error?: b
       return true;
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-        // A refused token is forgotten at once: with public_read on, reads with it would fail too.
-        token.clear();
+        // A refused token (401) is forgotten at once: with public_read on, reads with it would fail too.
+        // A 403 is a token that only reads (a read token): kept, so cancelling leaves the dashboard as it was.
+        if (e.status === 401) token.forgetTyped();
         error = t(e.status === 401 ? 'auth.refused' : 'auth.forbidden');
         say(error, true);
         continue;

@@ -22,12 +22,18 @@ export class Unreachable extends Error {
 }
 
 const TOKEN_KEY = 'fire-co2.admin-token';
+/** A wall screen's read token (`#/wall?token=`, see auth.mts), the one token kept beyond the tab. */
+const WALL_TOKEN_KEY = 'fire-co2.wall-token';
 
-/** The admin token lives in this tab's sessionStorage only: never localStorage, never a cookie. */
+/**
+ * The token typed in (admin or read) lives in this tab's sessionStorage only,
+ * never a cookie. A kiosk's read token, given in the wall's address, is kept
+ * in localStorage so that the screen survives a reboot with no one to type.
+ */
 export const token = {
   get(): string | null {
     try {
-      return sessionStorage.getItem(TOKEN_KEY);
+      return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(WALL_TOKEN_KEY);
     } catch {
       return null;
     }
@@ -39,9 +45,32 @@ export const token = {
       // storage disabled: the token lasts until the next reload
     }
   },
+  /** For a wall screen only: kept across restarts of the browser (localStorage). */
+  keepOnThisScreen(value: string): void {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+      localStorage.setItem(WALL_TOKEN_KEY, value);
+    } catch {
+      // storage disabled: the wall needs its address with the token at each start
+    }
+  },
+  /**
+   * A refused token: the typed one is forgotten; a wall screen's is kept and
+   * tried again at each poll, so the screen comes back by itself once its
+   * token is accepted again (say, after a mistake in the list is fixed).
+   */
+  forgetTyped(): void {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // nothing kept
+    }
+  },
+  /** Sign out: both. */
   clear(): void {
     try {
       sessionStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(WALL_TOKEN_KEY);
     } catch {
       // nothing kept
     }

@@ -72,3 +72,22 @@ export function askToken(reason: MessageKey, error: string | null = null): Promi
     dialog.querySelector('input')?.focus();
   });
 }
+
+/**
+ * `#/wall?token=<read token>` opens the wall on a kiosk without anyone
+ * typing: the token is kept on this screen (localStorage) and removed from
+ * the address at once, before any request. An address fragment is never
+ * sent to a server (no access log, no Referer holds it); what remains is
+ * the screen's browser profile and whatever launches it with that address,
+ * so give it a read token, never the admin token (docs/api.md).
+ */
+export function takeTokenFromAddress(): void {
+  const [path = '/', query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  if (path !== '/wall' || !params.has('token')) return;
+  const value = params.get('token')?.trim();
+  if (value) token.keepOnThisScreen(value);
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(history.state, '', `#${path}${rest ? `?${rest}` : ''}`);
+}

@@ -2,7 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { token } from './api.mjs';
 import { alertsView } from './alerts.mjs';
-import { askToken, tokenForm } from './auth.mjs';
+import { askToken, takeTokenFromAddress, tokenForm } from './auth.mjs';
 import { alarmButton, announceNew, showWorstInTab } from './alarm.mjs';
 import { boardPage } from './board-page.mjs';
 import { h } from './dom.mjs';
@@ -16,7 +16,7 @@ import { wallView } from './wall.mjs';
  * The dashboard: a header (navigation, language, sign in/out), a connection
  * line, and one view at a time chosen by the URL's hash: `#/` (fleet),
  * `#/board/<deviceId>?range=24h`, `#/alerts?board=&kind=`, `#/wall` (a
- * reception screen: no navigation, large tiles). Hash routes keep
+ * reception screen: no navigation, large tiles; `#/wall?token=` for a kiosk). Hash routes keep
  * every URL on `GET /`, the only page the API serves.
  */
 
@@ -39,6 +39,7 @@ let view: View | undefined;
 let viewKey = '';
 
 function route(force = false): void {
+  takeTokenFromAddress();
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path = '/', query = ''] = hash.split('?');
   const params = new URLSearchParams(query);

@@ -42,7 +42,7 @@ export function classify(error: unknown): void {
     store.active = [];
     if (token.get()) {
       store.tokenProblem = error.status === 401 ? 'refused' : 'forbidden';
-      token.clear();
+      token.forgetTyped();
     }
     store.problem = null;
   } else if (error instanceof ApiError) {

@@ -14,8 +14,9 @@ import { worstAlert } from './alarm.mjs';
  * grouped by building (the part of `location` before its first comma:
  * "Bâtiment A, 1er étage" is in "Bâtiment A"), the buildings and the tiles
  * worst first, no navigation, refreshed by the page's poll (every 5 s),
- * type sized to be read from 3 m. Needs only reads: `public_read`, or the
- * token entered once in the tab.
+ * type sized to be read from 3 m. Needs only reads: `public_read`, a read
+ * token (typed once, or given in the address as `#/wall?token=` on a kiosk:
+ * auth.mts), or the admin token.
  */
 
 const RANK = { critical: 0, warning: 1, offline: 2, ok: 3, never_seen: 4 } as const;

@@ -54,6 +54,12 @@ variable "admin_token_parameter_name" {
   type        = string
 }
 
+variable "read_token_parameter_name" {
+  description = "Name of the SSM SecureString parameter that holds the read tokens (created out of band, encrypted with the admin token's key), or null: no read token."
+  type        = string
+  default     = null
+}
+
 variable "admin_token_kms_key_arn" {
   description = "KMS key that encrypts the admin token parameter; null = the account's AWS managed key alias/aws/ssm."
   type        = string

@@ -1,5 +1,5 @@
 # The application's permissions, said once: what the api, ingest and sweep
-# code may do to the tables, the topic, the admin token and their keys.
+# code may do to the tables, the topic, the admin and read tokens and their keys.
 # modules/api gives each function its role's statements; modules/server
 # gives the instances (which do all three jobs) their union. Logs, the
 # bundle and Session Manager are the callers' own.
@@ -22,6 +22,22 @@ locals {
   # API call; the statement is narrowed to SSM and to this one parameter by
   # its conditions (kms:ViaService, kms:EncryptionContext:PARAMETER_ARN).
   admin_token_kms_resource = coalesce(var.admin_token_kms_key_arn, "${local.kms_prefix}:key/*")
+
+  # The read tokens' parameter (optional) is encrypted with the same key,
+  # and granted on the same terms: that one parameter, through SSM only.
+  read_token_parameter_arn = var.read_token_parameter_name == null ? null : "${local.ssm_prefix}:parameter/${trimprefix(var.read_token_parameter_name, "/")}"
+  read_token = local.read_token_parameter_arn == null ? [] : [
+    { sid = "ReadReadToken", actions = ["ssm:GetParameter"], resources = [local.read_token_parameter_arn], conditions = [] },
+    {
+      sid       = "DecryptReadToken"
+      actions   = ["kms:Decrypt"]
+      resources = [local.admin_token_kms_resource]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ssm.${var.aws.region}.amazonaws.com"] },
+        { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = [local.read_token_parameter_arn] },
+      ]
+    },
+  ]
 
   via = {
     dynamodb = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${var.aws.region}.amazonaws.com"] }]
@@ -66,7 +82,7 @@ locals {
           { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = [local.admin_token_parameter_arn] },
         ]
       },
-    ])
+    ], local.read_token)
 
     # PutItem: raising `offline` on a board whose readings were never
     # evaluated creates its alert-state item (alertStates.commit, version 0).

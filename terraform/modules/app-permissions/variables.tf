@@ -39,6 +39,12 @@ variable "admin_token_parameter_name" {
   type        = string
 }
 
+variable "read_token_parameter_name" {
+  description = "Name of the SSM SecureString holding the read tokens (same key as the admin token's), or null: no read token, no grant."
+  type        = string
+  default     = null
+}
+
 variable "admin_token_kms_key_arn" {
   description = "Key of the admin token parameter, or null (alias/aws/ssm)."
   type        = string
