@@ -100,7 +100,7 @@ const en = {
   'chart.avg': 'average',
   'chart.min': 'min',
   'chart.max': 'max',
-  'chart.bandKey': 'lowest to highest of each {step}',
+  'chart.bandKey': 'lowest to highest, per {step}',
   'chart.smokeTitle': 'Smoke (share of the sensor’s range, %)',
   'chart.smokeLevel': 'smoke suspected above',
   'chart.smokeSeen': 'smoke suspected',
