@@ -278,7 +278,8 @@ export class TimeChart {
       }
       const y = Math.round(u.valToPos(line.value, 'y', true));
       ctx.strokeStyle = color;
-      ctx.lineWidth = 1.5 * ratio;
+      // Two whole pixels on a whole-pixel row: crisp, not smeared over three rows half transparent.
+      ctx.lineWidth = Math.round(2 * ratio);
       ctx.setLineDash([6 * ratio, 4 * ratio]);
       ctx.beginPath();
       ctx.moveTo(left, y);
