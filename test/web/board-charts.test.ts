@@ -164,7 +164,7 @@ describe.skipIf(skip)('board charts (headless Chromium)', () => {
     // A zoom inside what is held is drawn from memory.
     const held = w.requests.length;
     await drag(0.3, 0.6);
-    await w.page.waitForFunction((n) => Number(document.querySelector('figure[data-metric="co2"]')?.getAttribute('data-points')) < n, zoomed.points);
+    await w.page.waitForFunction(`Number(document.querySelector('figure[data-metric="co2"]')?.getAttribute('data-points')) < ${zoomed.points}`);
     expect((await chart(w.page, 'co2')).points).toBeGreaterThan(zoomed.points * 0.2);
     expect(w.requests.slice(held).filter((u) => u.includes('/readings') || u.includes('/aggregates'))).toEqual([]);
     expect(w.errors).toEqual([]);

@@ -94,25 +94,24 @@ async function pixelsLike(page: Page, metric: string, rgb: [number, number, numb
   const over = await page.locator(`figure[data-metric="${metric}"] .u-over`).boundingBox();
   const canvasBox = await page.locator(`figure[data-metric="${metric}"] canvas`).boundingBox();
   if (!over || !canvasBox) throw new Error(`no plot for ${metric}`);
-  return page.locator(`figure[data-metric="${metric}"] canvas`).evaluate(
-    (canvas, [r, g, b, tol, aMin, aMax, left, width, top, height, canvasLeft, canvasTop, canvasWidth, fx0, fx1, fy0, fy1]) => {
-      const c = canvas as unknown as CanvasLike;
-      const scale = c.width / canvasWidth;
-      const x0 = Math.round((left - canvasLeft + fx0 * width) * scale);
-      const x1 = Math.round((left - canvasLeft + fx1 * width) * scale);
-      const y0 = Math.round((top - canvasTop + fy0 * height) * scale);
-      const y1 = Math.round((top - canvasTop + fy1 * height) * scale);
-      const data = c.getContext('2d').getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const a = data[i + 3] as number;
-        if (a < aMin || a > aMax) continue;
-        if (Math.abs((data[i] as number) - r) <= tol && Math.abs((data[i + 1] as number) - g) <= tol && Math.abs((data[i + 2] as number) - b) <= tol) n++;
-      }
-      return n;
-    },
-    [...rgb, tolerance, ...alpha, over.x, over.width, over.y, over.height, canvasBox.x, canvasBox.y, canvasBox.width, box.x0, box.x1, box.y0 ?? 0, box.y1 ?? 1] as number[],
-  );
+  const args = { rgb, tolerance, alpha, over, canvasBox, box: { y0: 0, y1: 1, ...box } };
+  return page.locator(`figure[data-metric="${metric}"] canvas`).evaluate((canvas, a) => {
+    const c = canvas as unknown as CanvasLike;
+    const scale = c.width / a.canvasBox.width;
+    const x0 = Math.round((a.over.x - a.canvasBox.x + a.box.x0 * a.over.width) * scale);
+    const x1 = Math.round((a.over.x - a.canvasBox.x + a.box.x1 * a.over.width) * scale);
+    const y0 = Math.round((a.over.y - a.canvasBox.y + a.box.y0 * a.over.height) * scale);
+    const y1 = Math.round((a.over.y - a.canvasBox.y + a.box.y1 * a.over.height) * scale);
+    const data = c.getContext('2d').getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
+    const [r, g, b] = a.rgb;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const alpha = data[i + 3] as number;
+      if (alpha < a.alpha[0] || alpha > a.alpha[1]) continue;
+      if (Math.abs((data[i] as number) - r) <= a.tolerance && Math.abs((data[i + 1] as number) - g) <= a.tolerance && Math.abs((data[i + 2] as number) - b) <= a.tolerance) n++;
+    }
+    return n;
+  }, args);
 }
 
 /** Opens a board URL as a fresh page load (a change of the hash's query alone keeps the view). */
