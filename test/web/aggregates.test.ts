@@ -6,10 +6,10 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 10, 2, 0, 0, 0); // a Monday, midnight UTC
 
-function bucket(startMs: number, co2?: number, flame?: boolean): Bucket {
+function bucket(startMs: number, co2?: number, flame?: boolean, count = 6): Bucket {
   return {
     ts: new Date(startMs).toISOString(),
-    count: 6,
+    count,
     ...(co2 !== undefined ? { co2: { min: co2 - 10, max: co2 + 10, avg: co2 } } : {}),
     ...(flame !== undefined ? { flame: { any: flame } } : {}),
   };
@@ -79,6 +79,16 @@ describe('buckets as chart columns', () => {
     const s = bandSeries(minutes.map((m) => bucket(T0 + m * 60_000, 500)), 'co2', 1, 60);
     expect(s.avg.filter((v) => v === null)).toHaveLength(1);
     expect(s.avg.indexOf(null)).toBe(9);
+  });
+
+  it('for a board reading once a bucket, breaks as raw readings do: after five of its intervals, not at one late reading', () => {
+    // One reading a minute at 1-minute buckets: a jittered reading leaves a minute empty now and then.
+    const minutes = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 16, 17, 18];
+    const s = bandSeries(minutes.map((m) => bucket(T0 + m * 60_000, 500, undefined, 1)), 'co2', 1, 60);
+    expect(s.avg.filter((v) => v === null)).toHaveLength(1);
+    expect(s.avg.indexOf(null)).toBe(10);
+    // Ten-second readings: any missing minute is more than five intervals.
+    expect(bandSeries([0, 1, 2, 3, 5, 6].map((m) => bucket(T0 + m * 60_000, 500, undefined, 6)), 'co2', 1, 60).avg).toEqual([500, 500, 500, 500, null, 500, 500]);
   });
 
   it('gives flame as 1 or 0 with the same gaps, and merges adjacent flame buckets into spans', () => {

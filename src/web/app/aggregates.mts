@@ -36,17 +36,18 @@ export interface BandSeries {
 }
 
 /**
- * Buckets holding `metric` as chart columns (values times `scale`). A
- * missing bucket is a gap, never drawn across: a `null` is put in its
- * place. For a board that posts less often than one reading a bucket (its
- * buckets are further apart than one step as a rule), a gap is instead more
- * than five of its usual intervals, as for raw readings.
+ * Buckets holding `metric` as chart columns (values times `scale`). A gap
+ * is never drawn across: a `null` is put in it. A gap is what it is for raw
+ * readings, more than five of the board's usual intervals between readings
+ * (at least a minute), and at least one missing bucket: for a board reading
+ * every 10 s, any missing minute; for one reading every minute at 1-minute
+ * steps, five minutes.
  */
 export function bandSeries(buckets: readonly Bucket[], metric: BucketMetric, scale: number, step: number): BandSeries {
   const out: BandSeries = { x: [], avg: [], min: [], max: [] };
   const held = buckets.filter((b) => b[metric] !== undefined);
   const starts = held.map((b) => Date.parse(b.ts) / 1000);
-  const gap = breakAfter(starts, step);
+  const gap = breakAfter(held, starts, step);
   for (let i = 0; i < held.length; i++) {
     const start = starts[i] as number;
     const s = (held[i] as Bucket)[metric] as { min: number; max: number; avg: number };
@@ -68,7 +69,7 @@ export function bandSeries(buckets: readonly Bucket[], metric: BucketMetric, sca
 export function flameSeries(buckets: readonly Bucket[], step: number): { x: number[]; y: (number | null)[] } {
   const held = buckets.filter((b) => b.flame !== undefined);
   const starts = held.map((b) => Date.parse(b.ts) / 1000);
-  const gap = breakAfter(starts, step);
+  const gap = breakAfter(held, starts, step);
   const out: { x: number[]; y: (number | null)[] } = { x: [], y: [] };
   for (let i = 0; i < held.length; i++) {
     const start = starts[i] as number;
@@ -82,14 +83,24 @@ export function flameSeries(buckets: readonly Bucket[], step: number): { x: numb
   return out;
 }
 
-/** The distance between two bucket starts beyond which the line breaks. */
-function breakAfter(starts: readonly number[], step: number): number {
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] as number;
+}
+
+/**
+ * The distance between two bucket starts beyond which the line breaks. The
+ * board's usual interval: one step over the readings a bucket holds when
+ * its buckets follow one another (their median), else the usual distance
+ * between its buckets (a board reading less often than once a step).
+ */
+function breakAfter(held: readonly Bucket[], starts: readonly number[], step: number): number {
   if (starts.length < 3) return step;
   const spacing: number[] = [];
   for (let i = 1; i < starts.length; i++) spacing.push((starts[i] as number) - (starts[i - 1] as number));
-  spacing.sort((a, b) => a - b);
-  const median = spacing[Math.floor(spacing.length / 2)] as number;
-  return median <= step ? step : 5 * median;
+  const apart = median(spacing);
+  const interval = apart > step ? apart : median(held.map((b) => step / Math.max(1, b.count)));
+  return Math.max(step, 60, 5 * interval);
 }
 
 /** A span of time (seconds) when flame was seen. */
