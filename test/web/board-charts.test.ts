@@ -69,10 +69,11 @@ describe.skipIf(skip)('board charts (headless Chromium)', () => {
   let stack: TestStack;
   let browser: Browser;
   let w: WatchedPage;
+  let key: string;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack({ PUBLIC_READ: 'true', SWEEP_INTERVAL_SECONDS: '3600', DEVICE_SERIES: 'off' }), launchChromium()]);
-    const key = await stack.api.registerDevice('web-chart', { name: 'Amphi 2', location: 'Bâtiment C', thresholds: { co2: { warning: 1200 } } });
+    key = await stack.api.registerDevice('web-chart', { name: 'Amphi 2', location: 'Bâtiment C', thresholds: { co2: { warning: 1200 } } });
     const start = Date.now() - 10_000 - (SEEDED - 1) * STEP_MS;
     const batches: ReturnType<typeof reading>[][] = [];
     for (let i = 0; i < SEEDED; i += BATCH) {
@@ -188,4 +189,20 @@ describe.skipIf(skip)('board charts (headless Chromium)', () => {
     expect(w.errors).toEqual([]);
     expect(w.foreign).toEqual([]);
   });
+
+  it('follows the clock: a reading posted now shows at the next refresh, which reads only the last buckets again', async () => {
+    const before = w.requests.length;
+    const posted = await stack.api.post('web-chart', key, [{ id: 'live-1', ts: new Date().toISOString(), co2: 1900, temperature: 21, humidity: 40, smoke: 0.02, flame: false }]);
+    expect(posted.status).toBe(200);
+    await w.page.locator('figure[data-metric="co2"] .chart-summary', { hasText: 'max 1,900 ppm' }).waitFor({ timeout: 40_000 });
+    const refresh = w.requests.slice(before).filter((u) => u.includes('/v1/devices/web-chart/aggregates?'));
+    expect(refresh.length).toBeGreaterThanOrEqual(1);
+    const q = new URL(refresh[0] as string).searchParams;
+    expect(q.get('step')).toBe('900');
+    // From the quarter hour holding the time 5 minutes back: two buckets at most, not the week.
+    expect(Date.now() - Date.parse(q.get('from') as string)).toBeLessThan(45 * 60_000);
+    expect(Date.parse(q.get('from') as string) % (900 * 1000)).toBe(0);
+    expect(w.requests.slice(before).filter((u) => u.includes('/readings'))).toEqual([]);
+    expect(w.errors).toEqual([]);
+  }, 60_000);
 });
