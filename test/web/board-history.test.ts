@@ -114,10 +114,14 @@ async function pixelsLike(page: Page, metric: string, rgb: [number, number, numb
   }, args);
 }
 
-/** Opens a board URL as a fresh page load (a change of the hash's query alone keeps the view). */
+/**
+ * Opens a board URL through the fleet view: a change of the hash's query
+ * alone keeps the board view as it is, a change of view builds it anew.
+ */
 async function open(page: Page, url: string): Promise<void> {
+  await page.goto(`${new URL(url).origin}/#/`);
+  await page.locator('main h1').waitFor();
   await page.goto(url);
-  await page.reload();
   await page.locator('.charts[data-ready="true"]').waitFor({ timeout: 30_000 });
 }
 
