@@ -1,11 +1,7 @@
 import * as v from 'valibot';
 import type { Reading } from './reading.js';
 
-/** Bucket widths the aggregates route accepts, in seconds. */
-export const AGGREGATE_STEPS = [60, 300, 900, 3600, 86400] as const;
-export type AggregateStep = (typeof AGGREGATE_STEPS)[number];
-/** Most buckets one request may span. */
-export const MAX_AGGREGATE_BUCKETS = 2000;
+export { AGGREGATE_STEPS, MAX_AGGREGATE_BUCKETS, type AggregateStep } from './aggregate-steps.js';
 
 export interface Summary {
   min: number;

@@ -1,21 +1,9 @@
 import * as v from 'valibot';
 import type { ErrorDetail } from './errors.js';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from './reading.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './threshold-defaults.js';
 
-/** Alert thresholds: the one place their defaults live (contract, "Alerts"). */
-export interface Thresholds {
-  co2: { warning: number; critical: number; clear: number };
-  heat: { critical: number; risePerMinute: number; clear: number };
-  smoke: { critical: number; clear: number };
-  offlineAfterSeconds: number;
-}
-
-export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
-  co2: { warning: 1000, critical: 5000, clear: 900 },
-  heat: { critical: 57, risePerMinute: 8.3, clear: 50 },
-  smoke: { critical: 0.35, clear: 0.3 },
-  offlineAfterSeconds: 600,
-});
+export { DEFAULT_THRESHOLDS, mergeThresholds, type Thresholds } from './threshold-defaults.js';
 
 // Storable too: a threshold the store cannot hold would fail the write with a 500 (contract v1.1).
 /** Named sets of defaults a deployment starts from before THRESHOLDS overrides them (contract, "Threshold presets"). */
@@ -56,16 +44,6 @@ export const ThresholdsOverrideSchema = v.strictObject(
 );
 
 export type ThresholdsOverride = v.InferOutput<typeof ThresholdsOverrideSchema>;
-
-/** The override with its defaults filled in from `base`. */
-export function mergeThresholds(base: Readonly<Thresholds>, override: ThresholdsOverride | undefined): Thresholds {
-  return {
-    co2: { ...base.co2, ...override?.co2 },
-    heat: { ...base.heat, ...override?.heat },
-    smoke: { ...base.smoke, ...override?.smoke },
-    offlineAfterSeconds: override?.offlineAfterSeconds ?? base.offlineAfterSeconds,
-  };
-}
 
 /** A clear level must stay below its raise level; warning must not exceed critical. */
 export function thresholdProblems(t: Thresholds, prefix = 'thresholds'): ErrorDetail[] {

@@ -78,13 +78,13 @@ export const token = {
 };
 
 /** Relative to the page, so the dashboard works behind a path prefix too. */
-function url(path: string, query: Record<string, string | number | undefined> = {}): string {
+export function url(path: string, query: Record<string, string | number | undefined> = {}): string {
   const u = new URL(path, document.baseURI);
   for (const [name, value] of Object.entries(query)) if (value !== undefined) u.searchParams.set(name, String(value));
   return u.toString();
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
+export async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const bearer = token.get();
   if (bearer) headers.authorization = `Bearer ${bearer}`;

@@ -1,20 +1,18 @@
 import { api, ApiError } from './api.mjs';
+import { alignDown, RAW_MAX_MS, stepFor } from './aggregates.mjs';
+import { BoardCharts, bucketsIn, columnsOf, lowerBound, type History } from './board-charts.mjs';
 import { silencesPanel } from './silences.mjs';
-import { TimeChart, type AlertBand, type ChartData, type ThresholdLine } from './charts.mjs';
 import { h } from './dom.mjs';
-import { downsample, gapFor, summary } from './downsample.mjs';
-import { METRIC_DISPLAY, formatAlertValue, formatMetric, unitOf } from './format.mjs';
-import { formatDateTime, formatNumber, formatShortDateTime, t, type MessageKey } from './i18n.mjs';
+import { formatAlertValue } from './format.mjs';
+import { csvFileName, fetchAggregates, readingsCsv, saveFile } from './history-api.mjs';
+import { formatDateTime, formatDuration, formatNumber, formatShortDateTime, t, type MessageKey } from './i18n.mjs';
 import { classify, store } from './store.mjs';
 import { thresholdsOf, type Thresholds } from './thresholds.mjs';
-import type { Alert, Device, Reading } from './types.mjs';
+import type { Alert, Device } from './types.mjs';
 import type { View } from './view.mjs';
 import { lastSeen, metricsList, severityBadge, statusLabel } from './widgets.mjs';
 
-type ChartMetric = 'co2' | 'temperature' | 'humidity' | 'smoke';
-const CHART_METRICS: readonly ChartMetric[] = ['co2', 'temperature', 'humidity', 'smoke'];
-
-const PRESETS = { '1h': 3600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
+const PRESETS = { '1h': 3600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 type Preset = keyof typeof PRESETS;
 type Range = { kind: Preset } | { kind: 'custom'; from: number; to: number };
 
@@ -43,81 +41,15 @@ function toLocalInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function linesFor(metric: ChartMetric, th: Thresholds): ThresholdLine[] {
-  const label = (level: 'warning' | 'critical') => t(`chart.${level}`);
-  switch (metric) {
-    case 'co2':
-      return [
-        { value: th.co2.warning, level: 'warning', label: label('warning'), alwaysVisible: true },
-        { value: th.co2.critical, level: 'critical', label: label('critical'), alwaysVisible: false },
-      ];
-    case 'temperature':
-      return [{ value: th.heat.critical, level: 'critical', label: label('critical'), alwaysVisible: true }];
-    case 'smoke':
-      return [{ value: th.smoke.critical * METRIC_DISPLAY.smoke.scale, level: 'critical', label: label('critical'), alwaysVisible: true }];
-    default:
-      return [];
-  }
-}
-
-const BAND_KINDS: Record<ChartMetric, readonly Alert['kind'][]> = {
-  co2: ['co2', 'fire', 'offline'],
-  temperature: ['heat', 'fire', 'offline'],
-  humidity: ['fire', 'offline'],
-  smoke: ['smoke', 'fire', 'offline'],
-};
-
-function bandsFor(metric: ChartMetric, alerts: readonly Alert[], now: number): AlertBand[] {
-  return alerts
-    .filter((a) => BAND_KINDS[metric].includes(a.kind))
-    .map((a) => ({
-      from: Date.parse(a.raisedAt) / 1000,
-      to: (a.resolvedAt ? Date.parse(a.resolvedAt) : now) / 1000,
-      level: a.kind === 'offline' ? ('offline' as const) : a.severity,
-    }));
-}
-
-/** The readings as columns, parsed once: a zoom or a redraw only slices them. Missing values are NaN. */
-interface Columns {
-  t: Float64Array;
-  co2: Float64Array;
-  temperature: Float64Array;
-  humidity: Float64Array;
-  smoke: Float64Array;
-}
-
-function columnsOf(readings: readonly Reading[]): Columns {
-  const n = readings.length;
-  const c: Columns = { t: new Float64Array(n), co2: new Float64Array(n), temperature: new Float64Array(n), humidity: new Float64Array(n), smoke: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const r = readings[i] as Reading;
-    c.t[i] = Date.parse(r.ts);
-    for (const metric of CHART_METRICS) c[metric][i] = r[metric] ?? NaN;
-  }
-  return c;
-}
-
-/** The first index whose time is >= ms (times ascending). */
-function lowerBound(times: Float64Array, ms: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The board's charts over a chosen range, its latest values and its alerts. */
 export function boardView(main: HTMLElement, deviceId: string, params: URLSearchParams): View {
   let range = parseRange(params);
-  let loaded: { from: number; to: number; readings: Reading[]; columns: Columns } | undefined;
+  let loaded: History | undefined;
   let alerts: Alert[] = [];
   let abort: AbortController | undefined;
+  let csvAbort: AbortController | undefined;
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
-  const charts = new Map<ChartMetric, TimeChart>();
 
   const back = h('p', { class: 'back' }, h('a', { href: '#/' }, h('span', { 'aria-hidden': 'true' }, '← '), t('board.back')));
   const heading = h('h1', { tabindex: '-1' }, deviceId);
@@ -126,6 +58,10 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
   const rangeBox = h('div', { class: 'range' });
   const status = h('p', { class: 'load-status', role: 'status' });
   const chartsBox = h('div', { class: 'charts' });
+  const charts = new BoardCharts(chartsBox, deviceId, zoom);
+  const csvButton = h('button', { type: 'button', 'data-csv': 'true', title: t('csv.help'), onclick: () => void downloadCsv() }, t('csv.download'));
+  const csvStatus = h('span', { class: 'export-status', role: 'status' });
+  const exportBox = h('div', { class: 'export' }, csvButton, csvStatus);
   const alertsBox = h('section', { class: 'board-alerts', 'aria-labelledby': 'board-alerts-title' });
   const silences = silencesPanel({ deviceId });
   main.replaceChildren(
@@ -204,8 +140,9 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
       void reload();
     });
     rangeBox.replaceChildren(
-      h('div', { class: 'segmented', role: 'group', 'aria-label': t('board.range') }, (['1h', '24h', '7d', 'custom'] as const).map(button)),
+      h('div', { class: 'segmented', role: 'group', 'aria-label': t('board.range') }, (['1h', '24h', '7d', '30d', 'custom'] as const).map(button)),
       ...(range.kind === 'custom' ? [custom] : []),
+      exportBox,
     );
   }
 
@@ -217,66 +154,38 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
   function renderCharts(): void {
     if (!loaded) return;
     const [from, to] = windowOf(range);
-    const now = Date.now();
     const th = thresholdsOf(device());
-    const { t: times } = loaded.columns;
-    const lo = lowerBound(times, from);
-    const hi = lowerBound(times, to);
-    if (hi === lo) setStatus('board.noData');
-    else setStatus('board.loaded', { n: formatNumber(hi - lo, 0), from: formatShortDateTime(from), to: formatShortDateTime(to) });
-    const shown: HTMLElement[] = [];
-    for (const metric of CHART_METRICS) {
-      const display = METRIC_DISPLAY[metric];
-      const values = loaded.columns[metric];
-      const xs: number[] = [];
-      const ys: number[] = [];
-      for (let i = lo; i < hi; i++) {
-        const v = values[i] as number;
-        if (!Number.isNaN(v)) {
-          xs.push((times[i] as number) / 1000);
-          ys.push(v * display.scale);
-        }
-      }
-      const title = `${t(`metric.${metric}`)} (${unitOf(metric)})`;
-      let figure = chartsBox.querySelector<HTMLElement>(`figure[data-metric="${metric}"]`);
-      if (!figure) {
-        figure = h('figure', { class: 'chart', 'data-metric': metric }, h('figcaption', {}), h('div', { class: 'chart-host' }));
-      }
-      shown.push(figure);
-      const caption = figure.querySelector('figcaption') as HTMLElement;
-      const host = figure.querySelector('.chart-host') as HTMLElement;
-      const s = summary(ys);
-      const fmt = (v: number) => formatMetric(metric, v / display.scale);
-      caption.replaceChildren(
-        h('span', { class: 'chart-title' }, title),
-        ' ',
-        h('span', { class: 'chart-summary' }, s ? t('chart.summary', { min: fmt(s.min), max: fmt(s.max), last: fmt(s.last) }) : t('board.noData')),
-      );
-      const lines = linesFor(metric, th);
-      figure.dataset.points = String(xs.length);
-      figure.dataset.lines = lines.map((l) => l.value).join(',');
-      if (xs.length === 0) {
-        charts.get(metric)?.destroy();
-        charts.delete(metric);
-        host.replaceChildren();
-        figure.dataset.drawn = '0';
-        continue;
-      }
-      if (!figure.isConnected) chartsBox.append(figure);
-      const series = downsample(xs, ys, TimeChart.widthOf(host), gapFor(xs));
-      figure.dataset.drawn = String(series.x.length);
-      const data: ChartData = { series, range: [from / 1000, to / 1000], lines, bands: bandsFor(metric, alerts, now) };
-      const existing = charts.get(metric);
-      if (existing) existing.update(data);
-      else
-        charts.set(
-          metric,
-          new TimeChart(host, { label: t(`metric.${metric}`), unit: unitOf(metric), digits: display.digits, syncKey: `board-${deviceId}`, onZoom: zoom }, data),
-        );
-    }
-    chartsBox.replaceChildren(...shown);
+    const n = charts.render(loaded, from, to, th, alerts, Date.now());
+    const p = { n: formatNumber(n, 0), from: formatShortDateTime(from), to: formatShortDateTime(to) };
+    if (n === 0) setStatus('board.noData');
+    else if (loaded.kind === 'aggregates') setStatus('board.loadedAggregates', { ...p, step: formatDuration(loaded.step) });
+    else setStatus('board.loaded', p);
     chartsBox.dataset.ready = 'true';
     renderAlerts(from, to, th);
+  }
+
+  /** The readings of the range shown, as one CSV file saved by the browser. */
+  async function downloadCsv(): Promise<void> {
+    const [from, to] = windowOf(range);
+    csvAbort?.abort();
+    const controller = new AbortController();
+    csvAbort = controller;
+    csvButton.disabled = true;
+    const progress = (rows: number) => (csvStatus.textContent = t('csv.preparing', { n: formatNumber(rows, 0) }));
+    progress(0);
+    try {
+      const { blob, rows } = await readingsCsv(deviceId, from, to, progress, controller.signal);
+      if (destroyed) return;
+      const name = csvFileName(deviceId, from, to);
+      saveFile(blob, name);
+      csvStatus.textContent = t('csv.saved', { name, n: formatNumber(rows, 0) });
+    } catch (error) {
+      if (controller.signal.aborted || destroyed) return;
+      classify(error);
+      csvStatus.textContent = t('error.generic', { message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      csvButton.disabled = false;
+    }
   }
 
   function renderAlerts(from: number, to: number, th: Thresholds): void {
@@ -313,26 +222,43 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
     alerts = await api.alerts({ status: 'all', deviceId }, 2, 500);
   }
 
-  /** Shows the current range: from the readings already held when they cover it, else from the API. */
+  /** Loads [from, to): every reading up to RAW_MAX_MS, else the buckets of the finest step that keeps a chart under 2,000 points. */
+  async function load(from: number, to: number, signal: AbortSignal): Promise<History> {
+    const step = to - from > RAW_MAX_MS ? stepFor(from, to) : undefined;
+    if (step === undefined) {
+      const readings = await api.readings(deviceId, from, to, (n) => setStatus('board.loading', { n: formatNumber(n, 0) }), signal);
+      return { kind: 'raw', from, to, readings, columns: columnsOf(readings) };
+    }
+    const start = alignDown(from, step);
+    return { kind: 'aggregates', from: start, to, step, buckets: await fetchAggregates(deviceId, start, to, step, signal) };
+  }
+
+  /** Whether what is held already draws [from, to) as a fresh load would. */
+  function holds(history: History | undefined, from: number, to: number): boolean {
+    if (!history || history.from > from || history.to < to) return false;
+    return to - from > RAW_MAX_MS ? history.kind === 'aggregates' && history.step === stepFor(from, to) : history.kind === 'raw';
+  }
+
+  /** Shows the current range: from what is already held when it covers it, else from the API. */
   async function reload(): Promise<void> {
     remember();
     renderRange();
     clearTimeout(liveTimer);
     abort?.abort();
     const [from, to] = windowOf(range);
-    const covered = loaded && loaded.from <= from && loaded.to >= to;
-    if (!covered) {
+    if (to - from > RAW_MAX_MS && stepFor(from, to) === undefined) {
+      setStatus('range.tooLong', {}, true);
+      return;
+    }
+    if (!holds(loaded, from, to)) {
       const controller = new AbortController();
       abort = controller;
       chartsBox.dataset.ready = 'false';
       setStatus('board.loading', { n: '' });
       try {
-        const [readings] = await Promise.all([
-          api.readings(deviceId, from, to, (n) => setStatus('board.loading', { n: formatNumber(n, 0) }), controller.signal),
-          fetchAlerts(),
-        ]);
+        const [history] = await Promise.all([load(from, to, controller.signal), fetchAlerts()]);
         if (controller.signal.aborted || destroyed) return;
-        loaded = { from, to, readings, columns: columnsOf(readings) };
+        loaded = history;
       } catch (error) {
         if (controller.signal.aborted || destroyed) return;
         classify(error);
@@ -356,14 +282,24 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
     if (range.kind === 'custom' || destroyed) return;
     if (document.visibilityState === 'hidden' || !loaded) return scheduleLive();
     const [from, to] = windowOf(range);
-    const since = Math.max(loaded.from, loaded.to - OVERLAP_MS);
     try {
-      const [fresh] = await Promise.all([api.readings(deviceId, since, to, () => undefined), fetchAlerts()]);
-      if (destroyed || !loaded) return;
-      const { t: times } = loaded.columns;
-      const kept = loaded.readings.slice(lowerBound(times, from), lowerBound(times, since));
-      const readings = kept.concat(fresh);
-      loaded = { from, to, readings, columns: columnsOf(readings) };
+      const held = loaded;
+      if (held.kind === 'raw') {
+        const since = Math.max(held.from, held.to - OVERLAP_MS);
+        const [fresh] = await Promise.all([api.readings(deviceId, since, to, () => undefined), fetchAlerts()]);
+        if (destroyed || loaded !== held) return;
+        const { t: times } = held.columns;
+        const readings = held.readings.slice(lowerBound(times, from), lowerBound(times, since)).concat(fresh);
+        loaded = { kind: 'raw', from, to, readings, columns: columnsOf(readings) };
+      } else {
+        // Only the last buckets change: they are read again whole (aligned), the older ones kept.
+        const since = Math.max(held.from, alignDown(held.to - OVERLAP_MS, held.step));
+        const [fresh] = await Promise.all([fetchAggregates(deviceId, since, to, held.step), fetchAlerts()]);
+        if (destroyed || loaded !== held) return;
+        const start = alignDown(from, held.step);
+        const kept = bucketsIn(held, start, since).filter((b) => Date.parse(b.ts) >= start && Date.parse(b.ts) < since);
+        loaded = { kind: 'aggregates', from: start, to, step: held.step, buckets: kept.concat(fresh) };
+      }
       renderCharts();
     } catch (error) {
       if (!(error instanceof ApiError && error.status >= 500)) classify(error);
@@ -381,9 +317,9 @@ export function boardView(main: HTMLElement, deviceId: string, params: URLSearch
       destroyed = true;
       silences.stop();
       abort?.abort();
+      csvAbort?.abort();
       clearTimeout(liveTimer);
-      for (const chart of charts.values()) chart.destroy();
-      charts.clear();
+      charts.destroy();
     },
     focus: () => heading.focus(),
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, mergeThresholds, type Thresholds } from '../../domain/thresholds.js';
+import { DEFAULT_THRESHOLDS, mergeThresholds, type Thresholds } from '../../domain/threshold-defaults.js';
 import type { Device } from './types.mjs';
 
 export type { Thresholds };
