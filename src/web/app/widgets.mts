@@ -55,6 +55,8 @@ export function metricsList(device: Device, alerts: readonly Alert[]): HTMLEleme
       let text: string;
       if (value === undefined || value === null) text = '—';
       else if (typeof value === 'boolean') text = value ? t('flame.yes') : t('flame.no');
+      // Smoke is a share of the sensor's range, not a concentration: say so, and say what an alert means.
+      else if (metric === 'smoke') text = t(severity ? 'metric.smokeSuspected' : 'metric.smokeValue', { value: formatMetric(metric, value) });
       else if (metric !== 'flame') text = formatMetric(metric, value);
       else text = String(value);
       return h(
