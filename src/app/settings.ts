@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { issuesToDetails } from '../domain/issues.js';
-import { canonicalTimeZone, DEFAULT_OCCUPIED_HOURS, DEFAULT_TIME_ZONE, parseOccupiedHours, type OccupiedHours } from '../domain/occupied-hours.js';
+import { isTimeZone, DEFAULT_OCCUPIED_HOURS, DEFAULT_TIME_ZONE, parseOccupiedHours, type OccupiedHours } from '../domain/occupied-hours.js';
 import {
   DEFAULT_THRESHOLDS,
   isThresholdPresetName,
@@ -142,12 +142,11 @@ function occupiedHoursSetting(env: Env, problems: string[]): OccupiedHours {
 
 function timeZoneSetting(env: Env, problems: string[]): string {
   const raw = env.TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
-  const zone = canonicalTimeZone(raw);
-  if (zone === undefined) {
+  if (!isTimeZone(raw)) {
     problems.push(`TIMEZONE must be an IANA time zone name such as Europe/Paris, America/Montreal or UTC (got ${JSON.stringify(env.TIMEZONE)})`);
     return DEFAULT_TIME_ZONE;
   }
-  return zone;
+  return raw;
 }
 
 export function parseSettings(env: Env): Settings {

@@ -66,12 +66,13 @@ export function parseOccupiedHours(text: string): { ok: true; value: OccupiedHou
   return { ok: true, value: { text: parts.join(', '), days } };
 }
 
-/** The IANA name as Intl resolves it (e.g. `utc` → `UTC`), or undefined when Intl does not know it. */
-export function canonicalTimeZone(name: string): string | undefined {
+/** Whether Intl knows the time zone (IANA names such as Europe/Paris, and UTC). */
+export function isTimeZone(name: string): boolean {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
