@@ -55,7 +55,7 @@ function url(path: string, query: Record<string, string | number | undefined> = 
   return u.toString();
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
+export async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const bearer = token.get();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
