@@ -196,12 +196,20 @@ describe.each(engines)('GET /v1/reports/air-quality on $name', ({ start }) => {
     [`from=${to}&to=${from}`, 'from'],
     ['from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:01Z', 'to'],
     ['from=yesterday&to=2026-01-01T00:00:00Z', 'from'],
-    [`from=${from}&to=${to}&deviceId=room-a`, 'deviceId'],
+    [`from=${from}&to=${to}&device=room-a`, 'device'],
   ])('answers 400 validation_failed for %j (path %s)', async (query, path) => {
     const answer = await call('GET', `/v1/reports/air-quality?${query}`);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('validation_failed');
     expect(answer.body.error.details[0].path).toBe(path);
+  });
+
+  it('deviceId narrows it to one room, with the same figures; an unknown one is 404', async () => {
+    const all = await call('GET', `/v1/reports/air-quality?from=${from}&to=${to}`);
+    const one = await call('GET', `/v1/reports/air-quality?from=${from}&to=${to}&deviceId=room-b`);
+    expect(one.status).toBe(200);
+    expect(one.body.items).toEqual([all.body.items[1]]);
+    expect((await call('GET', `/v1/reports/air-quality?from=${from}&to=${to}&deviceId=nobody`)).status).toBe(404);
   });
 
   it('takes a range of exactly 366 days, needs a reader token, and answers 405 to POST', async () => {

@@ -77,6 +77,8 @@ export function reportView(main: HTMLElement, params: URLSearchParams): View {
 
   let report: Report | undefined;
   let failed: string | undefined;
+  /** Every room has answered. */
+  let done = false;
   let controller = new AbortController();
 
   const render = () => {
@@ -89,28 +91,55 @@ export function reportView(main: HTMLElement, params: URLSearchParams): View {
     intro.textContent = report
       ? t('report.intro', { from: formatDateTime(report.from), to: formatDateTime(report.to), hours: report.occupiedHours, zone: report.timeZone })
       : '';
-    status.textContent = failed ? t('error.generic', { message: failed }) : report ? '' : t('loading');
+    status.textContent = failed ? t('error.generic', { message: failed }) : done ? '' : t('loading');
+    rooms.setAttribute('aria-busy', String(!done && !failed));
     if (!report) return rooms.replaceChildren();
     rooms.replaceChildren(...(report.items.length ? report.items.map(roomTable) : [h('p', { class: 'empty' }, t('fleet.empty'))]));
   };
 
+  /** Room by room (4 at a time), so that a large fleet's report is many short requests, each shown as it comes. */
   const load = () => {
     controller.abort();
     const mine = (controller = new AbortController());
+    const asked = range;
     report = undefined;
     failed = undefined;
+    done = false;
     render();
-    call<Report>('GET', 'v1/reports/air-quality', range, mine.signal).then(
-      (answer) => {
-        report = answer;
+    const fail = (error: unknown) => {
+      if (mine.signal.aborted) return;
+      failed = error instanceof Error ? error.message : String(error);
+      render();
+    };
+    (async () => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call<{ items: { deviceId: string }[]; nextCursor?: string }>('GET', 'v1/devices', { limit: 1000, cursor }, mine.signal);
+        ids.push(...page.items.map((d) => d.deviceId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const items: (Room | undefined)[] = new Array(ids.length);
+      let first: Report | undefined;
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length && !mine.signal.aborted) {
+          const index = next++;
+          const answer = await call<Report>('GET', 'v1/reports/air-quality', { ...asked, deviceId: ids[index] }, mine.signal);
+          first ??= answer;
+          items[index] = answer.items[0];
+          report = { ...first, items: items.filter((i): i is Room => i !== undefined) };
+          render();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, ids.length) }, worker));
+      if (ids.length === 0) {
+        report = await call<Report>('GET', 'v1/reports/air-quality', asked, mine.signal);
         render();
-      },
-      (error: unknown) => {
-        if (mine.signal.aborted) return;
-        failed = error instanceof Error ? error.message : String(error);
-        render();
-      },
-    );
+      }
+      done = !mine.signal.aborted;
+      render();
+    })().catch(fail);
   };
 
   form.addEventListener('submit', (event) => {
