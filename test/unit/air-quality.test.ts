@@ -92,6 +92,26 @@ describe('occupied hours across daylight saving time (Europe/Paris)', () => {
     expect(school(at('2026-10-26T17:00:00Z'))).toBe(false);
   });
 
+  it('agrees with the Paris rules written out, every 7 minutes of 2026', () => {
+    // CEST from the last Sunday of March to the last Sunday of October, 01:00 UTC (EU rule), else CET.
+    const lastSunday = (month: number) => {
+      const d = new Date(Date.UTC(2026, month + 1, 0, 1));
+      return d.getTime() - d.getUTCDay() * 86_400_000;
+    };
+    const [summer, winter] = [lastSunday(2), lastSunday(9)];
+    expect([new Date(summer).toISOString(), new Date(winter).toISOString()]).toEqual(['2026-03-29T01:00:00.000Z', '2026-10-25T01:00:00.000Z']);
+    const occupied = occupancy(hours('Mon-Fri 08:00-18:00, Sat 09:00-12:00'), 'Europe/Paris');
+    let mismatches = 0;
+    for (let ms = at('2026-01-01T00:00:00Z'); ms < at('2027-01-01T00:00:00Z'); ms += 7 * 60_000) {
+      const local = new Date(ms + (ms >= summer && ms < winter ? 120 : 60) * 60_000);
+      const weekday = (local.getUTCDay() + 6) % 7;
+      const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
+      const expected = (weekday <= 4 && minute >= 480 && minute < 1080) || (weekday === 5 && minute >= 540 && minute < 720);
+      if (occupied(ms) !== expected) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
   it('a range across midnight keeps the next morning', () => {
     const night = occupancy(hours('Sun 22:00-06:00'), 'UTC');
     expect(night(at('2026-11-29T22:00:00Z'))).toBe(true); // Sunday
