@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import type { AirQualityReportSchema } from '../../domain/air-quality.js';
 import { call } from './api.mjs';
 import { h } from './dom.mjs';
-import { formatDateTime, formatNumber, t, type MessageKey } from './i18n.mjs';
+import { currentLang, formatDateTime, formatNumber, t, type MessageKey } from './i18n.mjs';
 import type { View } from './view.mjs';
 
 type Report = v.InferOutput<typeof AirQualityReportSchema>;
@@ -80,8 +80,10 @@ export function reportView(main: HTMLElement, params: URLSearchParams): View {
   /** Every room has answered. */
   let done = false;
   let controller = new AbortController();
+  let renderedLang = currentLang();
 
   const render = () => {
+    renderedLang = currentLang();
     heading.textContent = t('report.title');
     (fromLabel.firstChild as HTMLElement).textContent = t('report.from');
     (toLabel.firstChild as HTMLElement).textContent = t('report.to');
@@ -165,7 +167,10 @@ export function reportView(main: HTMLElement, params: URLSearchParams): View {
   load();
 
   return {
-    update: render,
+    // The dashboard's polls do not change a report: redrawn only when the language does.
+    update: () => {
+      if (currentLang() !== renderedLang) render();
+    },
     destroy: () => {
       controller.abort();
       window.removeEventListener('hashchange', onHash);
