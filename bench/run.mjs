@@ -2,7 +2,7 @@
 // Runs the benchmarks in order, each as its own process, then prints one
 // summary table from their results (bench/results/<name>.json).
 //
-//   node bench/run.mjs                      # all: ingest coldstart device query backpressure cost
+//   node bench/run.mjs                      # all: ingest coldstart device query history sweep-scale backpressure cost
 //   node bench/run.mjs device query         # some of them
 //   node bench/run.mjs device --seconds 120 # flags go to the one benchmark named
 //   node bench/run.mjs --device.seconds 120 --ingest.seconds 5   # or name.flag for any
@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
 
-const ALL = ['ingest', 'coldstart', 'device', 'query', 'sweep-scale', 'backpressure', 'cost'];
+const ALL = ['ingest', 'coldstart', 'device', 'query', 'history', 'sweep-scale', 'backpressure', 'cost'];
 const args = process.argv.slice(2);
 const names = args.filter((a) => ALL.includes(a));
 const unknown = args.filter((a) => !a.startsWith('-') && !ALL.includes(a) && !/^[\d.,]+$/.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--'));
@@ -98,6 +98,14 @@ if (qr && show('query')) {
     rows.push(['query', '7d from the store: packed vs v1 layout', `${qr.layout.speedup}x`, `${ms(qr.layout.v2ReadMedianMs)} vs ${ms(qr.layout.v1ReadMedianMs)} (target >= 3x)`]);
     rows.push(['storage', 'bytes per reading / WRU of a 30-reading post', `${qr.layout.bytesPerReading.v2} B (v1 ${qr.layout.bytesPerReading.v1}) / ${qr.layout.writeUnitsPost30} WRU`, `bucket ${qr.layout.bucketWru30} + device ${qr.layout.deviceWru} (target <= 3)`]);
   }
+}
+const hi = readResult('history');
+if (hi && show('history')) {
+  const c = hi.chart7d;
+  rows.push(['history', '7-day chart of one board: aggregates vs raw pages', `${c.speedup}x (${ms(c.aggregates.medianMs)} vs ${ms(c.readings.medianMs)})`, `1 request of ${c.aggregates.points} buckets vs ${c.readings.requests} pages of readings; target >= 10x: ${c.speedup >= 10 ? 'met' : 'NOT met'}`]);
+  const R = hi.reportInProcess;
+  const p = hi.parameters;
+  rows.push(['history', `${p.days}-day report, 100 boards (a reading every ${p.intervalSeconds} s)`, `${round((hi.reportHttp.msPerBoard * 100) / 1000, 0)} s, ${R.rruPer100Boards} RRU`, `${p.boards === 100 ? 'measured' : `${p.boards} boards measured (${ms(hi.reportHttp.medianMs)}, ${R.rru} RRU), x ${round(100 / p.boards, 1)}`}; one room ${ms(hi.reportHttp.oneRoomMs)}`]);
 }
 const sw = readResult('sweep-scale');
 if (sw && show('sweep-scale')) {

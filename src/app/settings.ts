@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { issuesToDetails } from '../domain/issues.js';
+import { isTimeZone, DEFAULT_OCCUPIED_HOURS, DEFAULT_TIME_ZONE, parseOccupiedHours, type OccupiedHours } from '../domain/occupied-hours.js';
 import {
   DEFAULT_THRESHOLDS,
   isThresholdPresetName,
@@ -36,6 +37,10 @@ export interface Settings {
   emergencyNumber: string;
   /** Seconds between a board's posts while nothing is alarming (UPLOAD_INTERVAL_SECONDS). */
   uploadIntervalSeconds: number;
+  /** When rooms are occupied (OCCUPIED_HOURS), on the wall clock of `timeZone`: the ICONE index counts these hours only. */
+  occupiedHours: OccupiedHours;
+  /** IANA time zone of the buildings (TIMEZONE). */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +132,23 @@ function emergencyNumberSetting(env: Env, problems: string[]): string {
   return raw;
 }
 
+function occupiedHoursSetting(env: Env, problems: string[]): OccupiedHours {
+  const raw = env.OCCUPIED_HOURS?.trim() || DEFAULT_OCCUPIED_HOURS;
+  const parsed = parseOccupiedHours(raw);
+  if (parsed.ok) return parsed.value;
+  for (const p of parsed.problems) problems.push(`OCCUPIED_HOURS: ${p}; the setting is comma-separated "Day[-Day] HH:MM-HH:MM" ranges, e.g. "Mon-Fri 08:00-18:00, Sat 09:00-12:00"`);
+  return (parseOccupiedHours(DEFAULT_OCCUPIED_HOURS) as { ok: true; value: OccupiedHours }).value;
+}
+
+function timeZoneSetting(env: Env, problems: string[]): string {
+  const raw = env.TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(raw)) {
+    problems.push(`TIMEZONE must be an IANA time zone name such as Europe/Paris, America/Montreal or UTC (got ${JSON.stringify(env.TIMEZONE)})`);
+    return DEFAULT_TIME_ZONE;
+  }
+  return raw;
+}
+
 export function parseSettings(env: Env): Settings {
   const problems: string[] = [];
   const language = (env.NOTIFICATION_LANGUAGE?.trim() || 'en').toLowerCase();
@@ -143,6 +165,8 @@ export function parseSettings(env: Env): Settings {
     escalateAfterMinutes: minutesSetting(env, 'ESCALATE_AFTER_MINUTES', 10, 7 * 24 * 60, problems),
     emergencyNumber: emergencyNumberSetting(env, problems),
     uploadIntervalSeconds: intSetting(env, 'UPLOAD_INTERVAL_SECONDS', 300, 10, 3600, problems),
+    occupiedHours: occupiedHoursSetting(env, problems),
+    timeZone: timeZoneSetting(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

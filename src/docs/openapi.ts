@@ -3,6 +3,7 @@ import type * as v from 'valibot';
 import { API_ROUTES, type ApiRoute } from '../adapters/http/route-table.js';
 import { allowedMethods } from '../adapters/http/router.js';
 import { MAX_CSV_PAGE_SIZE } from '../app/query-params.js';
+import { AirQualityReportSchema } from '../domain/air-quality.js';
 import { AggregatesPageSchema, AGGREGATE_STEPS, MAX_AGGREGATE_BUCKETS } from '../domain/aggregates.js';
 import { CreateSilenceSchema, SilenceSchema, SilencesPageSchema } from '../domain/alerts/silence.js';
 import { RegisterDeviceSchema, UpdateDeviceSchema } from '../domain/device.js';
@@ -194,6 +195,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json 
         IssuedKey: schema(IssuedKeySchema),
         ReadingsPage: schema(ReadingsPageSchema),
         AggregatesPage: schema(AggregatesPageSchema),
+        AirQualityReport: schema(AirQualityReportSchema),
         Health: schema(HealthSchema),
         Alert: schema(AlertSchema),
         AlertsPage: schema(AlertsPageSchema),

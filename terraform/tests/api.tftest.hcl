@@ -135,7 +135,7 @@ run "functions_logs_and_stage" {
       "POST /v1/readings",
       # v1.1
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
-      "GET /v1/devices/{deviceId}/aggregates",
+      "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
     ])
     error_message = "The routes are app-routes.json's, plus GET / and $default."
   }

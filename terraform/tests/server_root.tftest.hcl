@@ -113,7 +113,7 @@ run "settings_routes_and_instance_policy" {
       "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
       "POST /v1/readings",
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
-      "GET /v1/devices/{deviceId}/aggregates",
+      "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
     ]) && length(module.api.route_keys) == 0
     error_message = "The server variant's HTTP API gets the routes of app-routes.json (+ GET /, $default), not from the api module."
   }

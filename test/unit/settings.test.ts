@@ -5,7 +5,8 @@ import { DEFAULT_THRESHOLDS, mergeThresholds, thresholdProblems } from '../../sr
 
 describe('settings from the environment', () => {
   it('defaults to the contract', () => {
-    expect(parseSettings({})).toEqual({ retentionDays: 90, publicRead: false, thresholds: DEFAULT_THRESHOLDS, notificationLanguage: 'en', reminderMinutes: 30, deviceSeries: 'off', escalateAfterMinutes: 10, emergencyNumber: '112', uploadIntervalSeconds: 300 });
+    expect(parseSettings({})).toEqual({ retentionDays: 90, publicRead: false, thresholds: DEFAULT_THRESHOLDS, notificationLanguage: 'en', reminderMinutes: 30, deviceSeries: 'off', escalateAfterMinutes: 10, emergencyNumber: '112', uploadIntervalSeconds: 300,
+      occupiedHours: { text: 'Mon-Fri 08:00-18:00', days: [[[480, 1080]], [[480, 1080]], [[480, 1080]], [[480, 1080]], [[480, 1080]], [], []] }, timeZone: 'Europe/Paris' });
   });
 
   it('merges THRESHOLDS over the defaults and OFFLINE_AFTER_SECONDS', () => {

@@ -4,6 +4,7 @@ import { ingestBatch, type IngestDeps } from '../../app/ingest.js';
 import { acknowledgeAlert, listAlerts } from '../../app/alerts/queries.js';
 import { listReadings, type ReadingsDeps } from '../../app/readings.js';
 import { deviceAggregates } from '../../app/aggregates.js';
+import { airQualityReport } from '../../app/air-quality-report.js';
 import { formatError, readingsCsvResponse } from './history-routes.js';
 import { createSilence, endSilence, listSilences } from '../../app/silences/silences.js';
 import { CreateSilenceSchema } from '../../domain/alerts/silence.js';
@@ -42,7 +43,7 @@ export interface ApiRoute {
   operationId: string;
   function: LambdaFunction;
   access: Access;
-  tag: 'health' | 'devices' | 'readings' | 'alerts' | 'silences';
+  tag: 'health' | 'devices' | 'readings' | 'reports' | 'alerts' | 'silences';
   summary: string;
   /** Component schema of the JSON body (the route then also answers 400/413/415). */
   body?: string;
@@ -73,6 +74,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     return json(200, await listReadings(deps, deviceIdParam(params), request.query));
   } },
   { method: 'GET', path: '/v1/devices/{deviceId}/aggregates', operationId: 'listAggregates', function: 'api', access: 'reader', tag: 'readings', summary: 'Min/max/avg per measurement and flame.any per time bucket, ascending; empty buckets omitted', query: ['from', 'to', 'step'], ok: [200, 'AggregatesPage', 'The buckets'], errors: { 404: 'Unknown device' }, handle: async ({ deps, request, params }) => json(200, await deviceAggregates(deps, deviceIdParam(params), request.query)) },
+  { method: 'GET', path: '/v1/reports/air-quality', operationId: 'airQualityReport', function: 'api', access: 'reader', tag: 'reports', summary: 'Per room over [from, to) (at most 366 days): readings, coverage, CO2 max/mean, hours above 800/1000/1500 ppm, ICONE over occupied hours; deviceId: that room only', query: ['from', 'to', 'deviceId'], ok: [200, 'AirQualityReport', 'One item per device, by deviceId'], errors: { 404: 'Unknown device (deviceId)' }, handle: async ({ deps, request }) => json(200, await airQualityReport(deps, request.query)) },
   { method: 'POST', path: '/v1/readings', operationId: 'ingestReadings', function: 'ingest', access: 'device', tag: 'readings', summary: 'Ingest a batch (device key); each reading is judged on its own', body: 'IngestEnvelope', ok: [200, 'IngestResult', 'Each reading judged on its own'], errors: { 403: 'A key for another device: nothing stored' }, handle: async ({ deps, request, principal }) => json(200, await ingestBatch(deps, requireDevice(principal), parseBody(IngestEnvelopeSchema, request))) },
   { method: 'GET', path: '/v1/alerts', operationId: 'listAlerts', function: 'api', access: 'reader', tag: 'alerts', summary: 'Alerts, newest first', query: ['status', 'deviceId', ...PAGE], ok: [200, 'AlertsPage', 'One page'], handle: async ({ deps, request }) => json(200, await listAlerts(deps, request.query)) },
   { method: 'POST', path: '/v1/alerts/{alertId}/ack', operationId: 'acknowledgeAlert', function: 'api', access: 'admin', tag: 'alerts', summary: 'Acknowledge: stops reminders, does not resolve (acknowledging again keeps the first time)', ok: [200, 'Alert', 'The alert, acknowledgedAt set'], errors: { 404: 'Unknown alert' }, handle: async ({ deps, params }) => json(200, await acknowledgeAlert(deps, params.alertId ?? '')) },

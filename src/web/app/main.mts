@@ -8,6 +8,7 @@ import { boardPage } from './board-page.mjs';
 import { h } from './dom.mjs';
 import { fleetView } from './fleet.mjs';
 import { currentLang, formatAgo, initialLang, setLang, t } from './i18n.mjs';
+import { reportView } from './report.mjs';
 import { pollNow, STALE_AFTER_MS, startPolling, store, subscribe } from './store.mjs';
 import type { View } from './view.mjs';
 import { wallView } from './wall.mjs';
@@ -15,7 +16,7 @@ import { wallView } from './wall.mjs';
 /**
  * The dashboard: a header (navigation, language, sign in/out), a connection
  * line, and one view at a time chosen by the URL's hash: `#/` (fleet),
- * `#/board/<deviceId>?range=24h`, `#/alerts?board=&kind=`, `#/wall` (a
+ * `#/board/<deviceId>?range=24h`, `#/alerts?board=&kind=`, `#/report?from=&to=` (the air-quality report), `#/wall` (a
  * reception screen: no navigation, large tiles; `#/wall?token=` for a kiosk). Hash routes keep
  * every URL on `GET /`, the only page the API serves.
  */
@@ -25,7 +26,8 @@ const iconHref = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.hr
 const brand = h('a', { class: 'brand', href: '#/' });
 const navBoards = h('a', { href: '#/' });
 const navAlerts = h('a', { href: '#/alerts' });
-const nav = h('nav', { class: 'nav' }, navBoards, navAlerts);
+const navReport = h('a', { href: '#/report' });
+const nav = h('nav', { class: 'nav' }, navBoards, navAlerts, navReport);
 const langButton = h('button', { type: 'button', class: 'lang' });
 const authButton = h('button', { type: 'button', class: 'auth' });
 const skip = h('button', { type: 'button', class: 'skip' });
@@ -56,6 +58,7 @@ function route(force = false): void {
   if (board?.[1]) view = boardPage(main, decodeURIComponent(board[1]), params);
   else if (path === '/alerts') view = alertsView(main, params);
   else if (path === '/wall') view = wallView(main);
+  else if (path === '/report') view = reportView(main, params);
   else view = fleetView(main);
   markCurrent(path);
 }
@@ -65,6 +68,8 @@ function markCurrent(path: string): void {
   if (navBoards.hasAttribute('aria-current')) navBoards.setAttribute('aria-current', 'page');
   navAlerts.toggleAttribute('aria-current', path === '/alerts');
   if (navAlerts.hasAttribute('aria-current')) navAlerts.setAttribute('aria-current', 'page');
+  navReport.toggleAttribute('aria-current', path === '/report');
+  if (navReport.hasAttribute('aria-current')) navReport.setAttribute('aria-current', 'page');
 }
 
 let signInShown: string | null | undefined;
@@ -96,6 +101,7 @@ function renderChrome(): void {
   brand.replaceChildren(h('img', { src: iconHref, alt: '', width: 28, height: 28 }), h('span', {}, t('app.title')));
   nav.setAttribute('aria-label', t('nav.main'));
   navBoards.textContent = t('nav.boards');
+  navReport.textContent = t('nav.report');
   const count = store.active.length;
   const critical = store.active.some((a) => a.severity === 'critical');
   navAlerts.replaceChildren(
