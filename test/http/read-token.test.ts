@@ -23,8 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-// A valid query for every read route that needs one (the aggregates' from, to and step).
-const QUERY: Record<string, string> = { listAggregates: `?from=${encodeURIComponent(isoNow(-3600_000))}&to=${encodeURIComponent(isoNow(60_000))}&step=60` };
+// A valid query for every read route that needs one (the aggregates and the report).
+const RANGE = `from=${encodeURIComponent(isoNow(-3600_000))}&to=${encodeURIComponent(isoNow(60_000))}`;
+const QUERY: Record<string, string> = { listAggregates: `?${RANGE}&step=60`, airQualityReport: `?${RANGE}` };
 const pathOf = (route: ApiRoute) =>
   route.path.replace('{deviceId}', 'wall-1').replace('{alertId}', alertId).replace('{silenceId}', silenceId) + (QUERY[route.operationId] ?? '');
 const byAccess = (access: ApiRoute['access']) => API_ROUTES.filter((r) => r.access === access).map((r) => [`${r.method} ${r.path}`, r] as const);
