@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     return 78;
   }
   if (args.command === 'status') {
-    process.stdout.write(JSON.stringify(readStatus(cfg.queueDir), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(readStatus(cfg.queueDir, Date.now(), cfg.queue.stagingDir), null, 2) + '\n');
     return 0;
   }
   if (args.check) {
