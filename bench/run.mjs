@@ -97,7 +97,14 @@ if (cs && show('coldstart')) {
 const dev = readResult('device');
 if (dev && show('device')) {
   for (const [n, a] of Object.entries(dev.agents)) {
-    rows.push(['device', `agent ${n}, 5 sensors`, `peak RSS ${round(a.peakRssKiB / 1024, 1)} MiB, CPU ${round(a.cpuShare * 100, 2)}%`, `${a.writeBytesPerReading} disk bytes/reading (queue record ${a.queueBytesPerReading} B)`]);
+    // Disk bytes per reading mean something only over a window that holds group commits and an upload (the 0.1 Hz agents).
+    const wear = a.windowSeconds >= 300 ? `${a.writeBytesPerReading} disk bytes/reading (queue record ${a.queueBytesPerReading} B)` : 'for RSS and CPU (the SD wear rows are below)';
+    rows.push(['device', `agent ${n}, 5 sensors`, `peak RSS ${round(a.peakRssKiB / 1024, 1)} MiB, CPU ${round(a.cpuShare * 100, 2)}%`, wear]);
+  }
+  if (dev.sdWear) {
+    const w = dev.sdWear.bytesPerReading;
+    rows.push(['device', 'SD wear at 0.1 Hz, staged, 60-s commit (target <= 2048 B/reading)', `${w['staged in RAM, commit 60 s']} B/reading: ${dev.sdWear.met ? 'met' : 'NOT met'}`,
+      `300-s commit ${w['staged in RAM, commit 300 s']} B; before staging ${w['before: no staging, fsync 300 s']} B (${dev.sdWear.beforeOverAfter}x)`]);
   }
   if (typeof dev.qemu === 'string' && dev.qemu.startsWith('SKIPPED')) rows.push(['device', 'qemu-arm', dev.qemu, '']);
   const q = dev.queue;
