@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve, dirname } from 'node:path';
 import * as v from 'valibot';
-import { ConfigSchema, type ParsedConfig, type ParsedSensor } from './config-schema.js';
+import { configSchema, type ConfigSchemaType, type ParsedConfig, type ParsedSensor } from './config-schema.js';
 import type { Level } from './log.js';
 import type { AdcConverter } from './sensors/adc.js';
 import { IIO_CO2_NAMES, type IioCo2Model } from './sensors/iio-co2.js';
@@ -88,14 +88,14 @@ function pathText(keys: readonly unknown[]): string {
 type AnySchema = { type: string; entries?: Record<string, AnySchema>; item?: AnySchema; wrapped?: AnySchema; options?: AnySchema[]; key?: string };
 
 /** The schema at the end of an issue's path (a sensor's variant resolved by its type). */
-function schemaAt(keys: readonly unknown[], values: readonly unknown[]): AnySchema | undefined {
+function schemaAt(schema: ConfigSchemaType, keys: readonly unknown[], values: readonly unknown[]): AnySchema | undefined {
   const unwrap = (s: AnySchema | undefined): AnySchema | undefined => (s?.wrapped ? unwrap(s.wrapped) : s);
   const pick = (s: AnySchema | undefined, value: unknown): AnySchema | undefined => {
     const u = unwrap(s);
     if (u?.type !== 'variant' || !isObj(value)) return u;
     return u.options?.find((o) => o.entries && v.is(o.entries[u.key!] as unknown as v.GenericSchema, value[u.key!]));
   };
-  let s = unwrap(ConfigSchema as unknown as AnySchema);
+  let s = unwrap(schema as unknown as AnySchema);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     s = pick(typeof k === 'number' ? s?.item : s?.entries?.[String(k)], values[i]);
@@ -103,19 +103,19 @@ function schemaAt(keys: readonly unknown[], values: readonly unknown[]): AnySche
   return s;
 }
 
-function describeIssue(issue: Issue): string {
+function describeIssue(schema: ConfigSchemaType, issue: Issue): string {
   const items = issue.path ?? [];
   const keys = items.map((p) => p.key);
   const values = items.map((p) => p.value);
   if (issue.expected === 'never' && items.length > 0) {
     // strictObject's unknown key: the path ends at it.
     const parent = keys.slice(0, -1);
-    const known = Object.keys(schemaAt(parent, values.slice(0, -1))?.entries ?? {});
+    const known = Object.keys(schemaAt(schema, parent, values.slice(0, -1))?.entries ?? {});
     return `${pathText(parent) || 'config'}: unknown setting "${String(keys[keys.length - 1])}" (known: ${known.join(', ')})`;
   }
   if (/object$/.test(issue.type) && issue.received === 'undefined' && items.length > 0) {
     // A required key left out: say what it should be, in the words of its own schema.
-    const entry = schemaAt(keys, values) as unknown as v.GenericSchema | undefined;
+    const entry = schemaAt(schema, keys, values) as unknown as v.GenericSchema | undefined;
     const r = entry ? v.safeParse(entry, undefined) : undefined;
     return `${pathText(keys)}: ${r && !r.success ? r.issues[0].message : 'required'}`;
   }
@@ -184,12 +184,13 @@ export function parseConfig(input: unknown, baseDir: string, env: Env = process.
   const raw = withoutComments(input);
   if (!isObj(raw)) throw new ConfigError(['config: a JSON object is required']);
   const file = (x: string): string => (isAbsolute(x) ? x : resolve(baseDir, x));
-  const parsed = v.safeParse(ConfigSchema, raw);
+  const schema = configSchema();
+  const parsed = v.safeParse(schema, raw);
   // One problem per setting: the first thing wrong with it (an empty deviceId is empty, not also badly formed).
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const issue of parsed.success ? [] : parsed.issues) {
-    const text = describeIssue(issue);
+    const text = describeIssue(schema, issue);
     const where = issue.expected === 'never' ? text : text.slice(0, text.indexOf(': '));
     if (!seen.has(where)) problems.push(text);
     seen.add(where);
