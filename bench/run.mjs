@@ -11,29 +11,42 @@
 // Needs `node build.mjs` first (make bench does it). Traffic goes to 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
 
 const ALL = ['ingest', 'coldstart', 'device', 'query', 'history', 'sweep-scale', 'backpressure', 'cost'];
-const args = process.argv.slice(2);
-const names = args.filter((a) => ALL.includes(a));
-const unknown = args.filter((a) => !a.startsWith('-') && !ALL.includes(a) && !/^[\d.,]+$/.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--'));
+// node:util parseArgs in its lenient mode (the flags belong to the benchmarks): options, and the
+// positionals that are benchmark names or the value of the option just before them.
+const { tokens } = parseArgs({ args: process.argv.slice(2), strict: false, allowPositionals: true, tokens: true });
+const names = [];
+const unknown = [];
+/** [flag, value?] in the order given. */
+const options = [];
+for (const t of tokens) {
+  if (t.kind === 'option') options.push([t.name, t.value]);
+  else if (t.kind === 'positional') {
+    const last = options[options.length - 1];
+    const prev = tokens[t.index - 1];
+    if (ALL.includes(t.value)) names.push(t.value);
+    else if (prev?.kind === 'option' && prev.value === undefined && last && last[1] === undefined) last[1] = t.value;
+    else unknown.push(t.value);
+  }
+}
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
   process.exit(2);
 }
-const summaryOnly = args.includes('--summary');
+const summaryOnly = options.some(([name]) => name === 'summary');
 const selected = names.length ? ALL.filter((n) => names.includes(n)) : ALL;
 
 /** Flags of one benchmark: `--<name>.<flag> v` always; plain `--flag v` when only one benchmark is named. */
 function flagsFor(name) {
   const out = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--') || a === '--summary') continue;
-    const value = i + 1 < args.length && !args[i + 1].startsWith('--') && !ALL.includes(args[i + 1]) ? args[i + 1] : undefined;
-    const flag = a.slice(2);
-    if (flag.startsWith(`${name}.`)) out.push(`--${flag.slice(name.length + 1)}`, ...(value !== undefined ? [value] : []));
-    else if (!flag.includes('.') && selected.length === 1) out.push(a, ...(value !== undefined ? [value] : []));
+  for (const [flag, value] of options) {
+    if (flag === 'summary') continue;
+    const extra = value !== undefined ? [value] : [];
+    if (flag.startsWith(`${name}.`)) out.push(`--${flag.slice(name.length + 1)}`, ...extra);
+    else if (!flag.includes('.') && selected.length === 1) out.push(`--${flag}`, ...extra);
   }
   return out;
 }
@@ -84,7 +97,14 @@ if (cs && show('coldstart')) {
 const dev = readResult('device');
 if (dev && show('device')) {
   for (const [n, a] of Object.entries(dev.agents)) {
-    rows.push(['device', `agent ${n}, 5 sensors`, `peak RSS ${round(a.peakRssKiB / 1024, 1)} MiB, CPU ${round(a.cpuShare * 100, 2)}%`, `${a.writeBytesPerReading} disk bytes/reading (queue record ${a.queueBytesPerReading} B)`]);
+    // Disk bytes per reading mean something only over a window that holds group commits and an upload (the 0.1 Hz agents).
+    const wear = a.windowSeconds >= 300 ? `${a.writeBytesPerReading} disk bytes/reading (queue record ${a.queueBytesPerReading} B)` : 'for RSS and CPU (the SD wear rows are below)';
+    rows.push(['device', `agent ${n}, 5 sensors`, `peak RSS ${round(a.peakRssKiB / 1024, 1)} MiB, CPU ${round(a.cpuShare * 100, 2)}%`, wear]);
+  }
+  if (dev.sdWear) {
+    const w = dev.sdWear.bytesPerReading;
+    rows.push(['device', 'SD wear at 0.1 Hz, staged, 60-s commit (target <= 2048 B/reading)', `${w['staged in RAM, commit 60 s']} B/reading: ${dev.sdWear.met ? 'met' : 'NOT met'}`,
+      `300-s commit ${w['staged in RAM, commit 300 s']} B; before staging ${w['before: no staging, fsync 300 s']} B (${dev.sdWear.beforeOverAfter}x)`]);
   }
   if (typeof dev.qemu === 'string' && dev.qemu.startsWith('SKIPPED')) rows.push(['device', 'qemu-arm', dev.qemu, '']);
   const q = dev.queue;

@@ -6,12 +6,12 @@ import { build } from 'esbuild';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const args = process.argv.slice(2);
-const i = args.indexOf('--outfile');
-const outfile = resolve(i >= 0 && args[i + 1] ? args[i + 1] : join(root, 'dist/device/agent.mjs'));
+const { values } = parseArgs({ options: { outfile: { type: 'string', default: join(root, 'dist/device/agent.mjs') } } });
+const outfile = resolve(values.outfile);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const buildTime = process.env.FIREMON_BUILD_TIME ?? new Date().toISOString();
 

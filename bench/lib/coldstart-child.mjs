@@ -5,8 +5,11 @@
 // would ship to CloudWatch Logs, platform lines aside).
 //   node coldstart-child.mjs <bundle.mjs> '<json: {first: event, second: event}>'
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const [bundlePath, eventsJson] = process.argv.slice(2);
+const {
+  positionals: [bundlePath, eventsJson],
+} = parseArgs({ allowPositionals: true });
 const { first, second } = JSON.parse(eventsJson);
 const realWrite = process.stdout.write.bind(process.stdout);
 let counting = false;

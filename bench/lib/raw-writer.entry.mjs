@@ -13,12 +13,13 @@ import { createLocalClients } from '../../src/adapters/dynamodb/client.ts';
 import { ensureTables } from '../../src/adapters/dynamodb/create-tables.ts';
 import { tableNamesForPrefix } from '../../src/adapters/dynamodb/tables.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { parseArgs } from 'node:util';
 import { isConditionalCheckFailed } from '../../src/adapters/dynamodb/client.ts';
 import { forEachLimited } from '../../src/app/concurrency.ts';
 import { normalReading } from './common.mjs';
 
 const WRITE_CONCURRENCY = 16; // what the v1 ingest kept in flight per batch
-const store = await startDynalite(process.argv[2]);
+const store = await startDynalite(parseArgs({ allowPositionals: true }).positionals[0]);
 const tables = tableNamesForPrefix('local');
 {
   const { base } = createLocalClients(store.endpoint);

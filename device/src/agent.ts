@@ -70,6 +70,8 @@ export class Agent {
     const thresholds = () => this.policy.current.thresholds;
     this.queue = DurableQueue.open({
       dir: cfg.queueDir, maxBytes: cfg.queue.maxBytes, segmentBytes: cfg.queue.segmentBytes, log,
+      // Group commit in RAM only when there is a commit interval (fsyncIntervalMs 0 writes every sample through).
+      stagingDir: cfg.queue.fsyncIntervalMs > 0 ? cfg.queue.stagingDir : undefined,
       classify: (payload) => {
         const s = decodeSample(payload);
         return s && (s.m.flame === true || isAlarming(s.m, thresholds())) ? 'alarm' : 'quiet';
@@ -225,17 +227,15 @@ export class Agent {
     }
   }
 
-  /** fsync the queue and tell the uploader there is something new. */
+  /** Commit what is staged and fsync the queue (at each upload, every fsyncIntervalMs, on stop). */
   sync(): void {
-    const before = this.queue.unsyncedCount;
     try {
-      this.queue.sync();
+      this.store.sync();
       this.queue.persistCursor(false); // an ack that came just after the last cursor write
     } catch (err) {
       this.deps.log.error('queue: fsync failed', { error: errText(err) });
-      return;
     }
-    void before; // the uploader posts at its interval, or at once when a sample is urgent
+    // The uploader posts at its interval, or at once when a sample is urgent.
   }
 
   logStats(): void {
@@ -275,10 +275,11 @@ export class Agent {
     if (this.sampling) await Promise.race([this.sampling, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.uploader.stop(graceMs);
     this.closePoster();
-    const left = this.store.pending;
     const lostInMemory = this.store.memory.length;
     if (lostInMemory) this.store.drop('disk_full', lostInMemory);
     this.queue.close();
+    // Staged readings are committed by close (or, on a full disk, left in RAM for the next start): count them.
+    const left = this.queue.stats().pending + lostInMemory;
     this.logStats();
     // The truth about what is left: on disk it goes at the next start; in memory (disk full) it is lost with the process.
     this.deps.log.info('agent stopped', { ...this.queue.stats(), left, inMemoryLost: lostInMemory || undefined });

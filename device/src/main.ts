@@ -45,11 +45,11 @@ function parseArgs(argv: string[]): Args {
       },
     });
   } catch (err) {
-    throw new ConfigError(errText(err));
+    throw new Error(errText(err));
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'status')) {
-    throw new ConfigError(`unknown command: ${positionals.join(' ')}`);
+    throw new Error(`unknown command: ${positionals.join(' ')}`);
   }
   return {
     command: positionals[0] === 'status' ? 'status' : undefined,
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     return 78;
   }
   if (args.command === 'status') {
-    process.stdout.write(JSON.stringify(readStatus(cfg.queueDir), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(readStatus(cfg.queueDir, Date.now(), cfg.queue.stagingDir), null, 2) + '\n');
     return 0;
   }
   if (args.check) {

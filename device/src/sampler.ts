@@ -129,12 +129,12 @@ export class Sampler {
     const was = this.lastUrgency;
     this.lastUrgency = decision.urgency;
     if (decision.urgency === 'now') {
-      log.warn(m.flame ? 'FLAME detected: sample synced and uploaded now' : 'alert change: sample synced and uploaded now', { id: sample.id, reasons: decision.reasons });
       this.syncQuietly();
+      log.warn(m.flame ? 'FLAME detected: sample synced and uploaded now' : 'alert change: sample synced and uploaded now', { id: sample.id, reasons: decision.reasons });
       this.d.onUrgent();
     } else if (decision.urgency === 'fast') {
-      if (was !== 'fast') log.warn('life-safety condition present or near: uploading every sample', { id: sample.id, reasons: decision.reasons });
       this.syncQuietly();
+      if (was !== 'fast') log.warn('life-safety condition present or near: uploading every sample', { id: sample.id, reasons: decision.reasons });
       this.d.onFast?.();
     } else if (was === 'fast') {
       log.info('below the clear levels: back to the upload interval', { id: sample.id });
@@ -144,7 +144,7 @@ export class Sampler {
 
   private syncQuietly(): void {
     try {
-      this.d.queue.sync();
+      this.store.sync();
     } catch (err) {
       this.d.log.error('queue: fsync failed', { error: errText(err) });
     }

@@ -1,11 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTombstone, readCursorFile, scanRecords, HEADER_BYTES } from './queue/queue.js';
+import { isTombstone, readCursorFile, scanRecords, stagingFolder, HEADER_BYTES } from './queue/queue.js';
 import { decodeSample } from './record.js';
 
 export interface AgentStatus {
   queueDir: string;
-  queue: { pending: number; thinnedPending: number; segments: number; bytes: number; oldestPendingId?: string; oldestPendingAt?: string; oldestPendingAgeS?: number; oldestPendingHeld?: boolean };
+  queue: {
+    pending: number; thinnedPending: number; segments: number; bytes: number;
+    /** Of pending: readings waiting in the RAM staging folder for the next group commit (lost by a power cut). */
+    staged: number;
+    oldestPendingId?: string; oldestPendingAt?: string; oldestPendingAgeS?: number; oldestPendingHeld?: boolean };
   drops: Record<string, number>;
   clock: unknown;
   lastUpload: unknown;
@@ -20,9 +24,10 @@ export interface AgentStatus {
  * What the agent took and what it lost, read from its queue folder without
  * touching it (safe while the agent runs): the queue's depth and its oldest
  * pending reading, from the segments; the counters, clock state, last upload
- * and faults, from the cursor file the agent rewrites at each upload.
+ * and faults, from the cursor file the agent rewrites at each upload;
+ * readings staged in RAM, from `stagingDir` when given.
  */
-export function readStatus(queueDir: string, nowMs = Date.now()): AgentStatus {
+export function readStatus(queueDir: string, nowMs = Date.now(), stagingDir?: string): AgentStatus {
   const cursor = readCursorFile(queueDir) ?? {};
   const acked = typeof cursor.acked === 'number' ? cursor.acked : 0;
   let names: string[] = [];
@@ -54,7 +59,16 @@ export function readStatus(queueDir: string, nowMs = Date.now()): AgentStatus {
       oldest ??= decodeSample(payload);
     }
   }
-  const queue: AgentStatus['queue'] = { pending, thinnedPending, segments: names.length, bytes };
+  let staged = 0;
+  if (stagingDir) {
+    const ram = stagingFolder(stagingDir, queueDir);
+    try {
+      for (const name of readdirSync(ram).filter((n) => /^\d{16}\.stage$/.test(n))) staged = Math.max(staged, scanRecords(readFileSync(join(ram, name))).count);
+    } catch {
+      /* nothing staged */
+    }
+  }
+  const queue: AgentStatus['queue'] = { pending: pending + staged, thinnedPending, segments: names.length, bytes, staged };
   if (oldest) {
     queue.oldestPendingId = oldest.id;
     if (typeof oldest.ts === 'number') {

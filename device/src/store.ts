@@ -1,6 +1,6 @@
 import { errText, type Logger } from './log.js';
 import { QueueFullError, type DurableQueue, type QueuedRecord } from './queue/queue.js';
-import { encodeSample, type StoredSample } from './record.js';
+import { decodeSample, encodeSample, type StoredSample } from './record.js';
 
 /** Why a reading was given up; every drop is counted by its reason (and shown by `status`). */
 export const DROP_REASONS = ['queue_full', 'disk_full', 'rejected', 'undatable', 'corrupt', 'clock'] as const;
@@ -43,29 +43,101 @@ export class SampleStore {
 
   /** Appends a sample; returns where it went. Throws only on unexpected disk errors. */
   add(sample: StoredSample, alarm: boolean): 'disk' | 'memory' | 'dropped' {
-    if (this.memory.length > 0 && !this.flushMemory()) return this.toMemory(sample, alarm);
+    if (this.diskFull) return this.addWhileDiskFull(sample, alarm);
     try {
-      this.queue.append(encodeSample(sample));
-      if (this.diskFull) {
-        this.diskFull = false;
-        this.log.info('disk has room again: sampling to the queue on disk');
-      }
+      // An alarm reading goes to the segment at once (the caller fsyncs it); quiet ones may wait in RAM for the group commit.
+      this.queue.append(encodeSample(sample), { stage: !alarm });
       return 'disk';
     } catch (err) {
       if (err instanceof QueueFullError) {
-        this.drop('queue_full');
-        this.queueFullSeen = true;
-        this.log.warn('queue full of alarm readings: a quiet reading was dropped', { id: sample.id, dropped: this.drops.queue_full });
+        this.refused(sample);
         return 'dropped';
       }
       if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-      if (!this.diskFull) {
-        this.diskFull = true;
-        this.log.error('disk full (ENOSPC): readings on disk are kept, new ones wait in memory and are sent from there', {
-          pendingOnDisk: this.queue.pendingSynced, error: errText(err),
-        });
-      }
+      this.diskFullSeen(err, 0);
       return this.toMemory(sample, alarm);
+    }
+  }
+
+  private refused(sample: StoredSample): void {
+    this.drop('queue_full');
+    this.queueFullSeen = true;
+    this.log.warn('queue full of alarm readings: a quiet reading was dropped', { id: sample.id, dropped: this.drops.queue_full });
+  }
+
+  private diskFullSeen(err: unknown, fromStaging: number): void {
+    if (!this.diskFull) {
+      this.log.error('disk full (ENOSPC): readings on disk are kept, new ones wait in memory and are sent from there', {
+        pendingOnDisk: this.queue.pendingSynced, fromStaging: fromStaging || undefined, error: errText(err),
+      });
+    }
+    this.diskFull = true;
+  }
+
+  /**
+   * While the disk is full, each sample tries it again: the memory buffer
+   * first (oldest first), then this sample, then a commit (what is staged in
+   * RAM proves nothing about the disk). The disk is back once it took them all.
+   */
+  private addWhileDiskFull(sample: StoredSample, alarm: boolean): 'disk' | 'memory' | 'dropped' {
+    const todo = [...this.memory, { sample, alarm }];
+    this.memory.length = 0;
+    let refused = false;
+    for (let i = 0; i < todo.length; i++) {
+      const m = todo[i]!;
+      try {
+        this.queue.append(encodeSample(m.sample), { stage: !m.alarm });
+      } catch (err) {
+        if (err instanceof QueueFullError) {
+          if (m.sample === sample) {
+            this.refused(sample);
+            refused = true;
+          } else {
+            this.drop('queue_full');
+            this.queueFullSeen = true;
+          }
+          continue;
+        }
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') {
+          this.memory.push(...todo.slice(i).filter((x) => x.sample !== sample));
+          throw err;
+        }
+        for (const rest of todo.slice(i)) this.toMemory(rest.sample, rest.alarm);
+        return this.whereIs(sample, refused);
+      }
+    }
+    if (!this.sync()) return this.whereIs(sample, refused);
+    this.diskFull = false;
+    this.log.info('disk has room again: readings kept in memory are back in the queue on disk, sampling goes to the disk');
+    return refused ? 'dropped' : 'disk';
+  }
+
+  private whereIs(sample: StoredSample, refused: boolean): 'disk' | 'memory' | 'dropped' {
+    // Not in memory and not refused: on disk (appended before the disk filled), or the rare newest alarm a full buffer gave up.
+    if (this.memory.some((m) => m.sample === sample)) return 'memory';
+    return refused ? 'dropped' : 'disk';
+  }
+
+  /**
+   * Commits and fsyncs the queue (a group commit of what is staged in RAM).
+   * When the disk refuses the commit (ENOSPC), the staged readings come out
+   * of the queue into the memory buffer, to be sent from there at once like
+   * any reading taken while the disk is full. False when that happened.
+   */
+  sync(): boolean {
+    try {
+      this.queue.sync();
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      const staged = this.queue.takeStaged();
+      this.diskFullSeen(err, staged.length);
+      for (const p of staged) {
+        const s = decodeSample(p);
+        if (s) this.toMemory(s, this.queue.isAlarm(p));
+        else this.drop('corrupt');
+      }
+      return false;
     }
   }
 
@@ -79,27 +151,6 @@ export class SampleStore {
       return removed?.sample === sample ? 'dropped' : 'memory';
     }
     return 'memory';
-  }
-
-  /** Moves the memory buffer to the disk, oldest first; false while the disk is still full. */
-  private flushMemory(): boolean {
-    while (this.memory.length > 0) {
-      const m = this.memory[0]!;
-      try {
-        this.queue.append(encodeSample(m.sample));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return false;
-        if (err instanceof QueueFullError) {
-          this.drop('queue_full');
-          this.queueFullSeen = true;
-        } else {
-          throw err;
-        }
-      }
-      this.memory.shift();
-    }
-    this.log.info('disk has room again: readings kept in memory are back in the queue on disk');
-    return true;
   }
 
   /** The server has these (by id): they leave the memory buffer. */

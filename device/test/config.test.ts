@@ -10,7 +10,7 @@ const base = {
   deviceId: 'bbb-1', apiUrl: 'https://api.example.org', deviceKey: 'k', queueDir: 'queue',
   sensors: [{ type: 'simulated', scenario: 'normal' }],
 };
-const parse = (over: Record<string, unknown>) => parseConfig({ ...base, ...over }, dir);
+const parse = (over: Record<string, unknown>, env: Record<string, string> = {}) => parseConfig({ ...base, ...over }, dir, env);
 
 describe('configuration', () => {
   it('the documented example is valid and says what it means', () => {
@@ -28,7 +28,7 @@ describe('configuration', () => {
     const cfg = parse({});
     expect(cfg.queueDir).toBe(join(dir, 'queue'));
     expect(cfg.upload).toMatchObject({ batchSize: 200, maxBodyBytes: 240 * 1024 });
-    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 300_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
+    expect(cfg.queue).toMatchObject({ fsyncIntervalMs: 60_000, segmentBytes: 1 << 20, maxBytes: 64 << 20 });
     expect(cfg.apiUrl).toBe('https://api.example.org');
   });
 
@@ -70,7 +70,7 @@ describe('configuration', () => {
     const cfg = parse({ sampleIntervalSeconds: 5, uploadIntervalSeconds: 2.5 });
     expect(cfg.sampleIntervalMs).toBe(5_000);
     expect(cfg.uploadIntervalMs).toBe(2_500);
-    expect(cfg.queue.fsyncIntervalMs).toBe(300_000);
+    expect(cfg.queue.fsyncIntervalMs).toBe(60_000);
     expect(parse({}).uploadIntervalMs).toBeUndefined();
     expect(() => parse({ sampleIntervalSeconds: 5, sampleIntervalMs: 5000 })).toThrow(/not both/);
     expect(() => parse({ uploadIntervalSeconds: 7200 })).toThrow(/uploadIntervalSeconds/);
@@ -83,18 +83,72 @@ describe('configuration', () => {
 });
 
 describe('configuration errors', () => {
-  it('reports every problem at once, not only the first', () => {
+  const problemsOf = (raw: unknown): readonly string[] => {
+    try {
+      parseConfig(raw, '/tmp', {});
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).problems;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('reports every problem at once, each with its path, not only the first', () => {
+    const problems = problemsOf({
+      deviceId: 'bad id!', apiUrl: 'ftp://x', queueDir: 'q', sampleIntervalMs: 'soon', upload: { batchSize: 9999 }, typo: 1,
+      sensors: [{ type: 'flame' }, { type: 'adc', channel: 99, converter: 'tmp36' }],
+    });
+    const expected = [/^deviceId: 1 to 64 characters/, /^apiUrl: http\(s\) only/, /^deviceKey \(or deviceKeyFile\) is required/, /^sampleIntervalMs: an integer is required/,
+      /^upload\.batchSize: must be between 1 and 500/, /^config: unknown setting "typo" \(known: deviceId, /, /^sensors\[0\]\.pin: a GPIO number/, /^sensors\[1\]\.channel: must be between 0 and 7/];
+    for (const re of expected) expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
+    expect(problems).toHaveLength(expected.length);
+  });
+
+  it('says it as the server says its settings: "invalid configuration:" and one line per problem', () => {
     let err: unknown;
     try {
-      parseConfig({ deviceId: 'bad id!', apiUrl: 'ftp://x', queueDir: 'q', sampleIntervalMs: 'soon', upload: { batchSize: 9999 }, typo: 1, sensors: [{ type: 'flame' }, { type: 'adc', channel: 99, converter: 'tmp36' }] }, '/tmp');
+      parse({ deviceId: '', upload: { batchSize: 0, timeoutMs: 'x' } });
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ConfigError);
-    const problems = (err as ConfigError).problems;
-    for (const re of [/^deviceId/, /^apiUrl: http\(s\) only/, /deviceKey \(or deviceKeyFile\) is required/, /^sampleIntervalMs/, /^upload\.batchSize/, /unknown setting "typo"/, /^sensors\[0\]\.pin/, /^sensors\[1\]\.channel/]) {
-      expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
-    }
-    expect((err as ConfigError).message).toMatch(/^8 problem\(s\)/);
+    expect((err as Error).message).toBe('invalid configuration:\n  - deviceId: a non-empty string is required\n  - upload.batchSize: must be between 1 and 500\n  - upload.timeoutMs: an integer is required');
+  });
+
+  it('names what a left-out setting should be, unknown settings with the known ones, wrong types deep in the sensors', () => {
+    const problems = problemsOf({
+      apiUrl: 'https://api.example.org', deviceKey: 'k', queue: { fsyncIntervallMs: 1 }, logLevel: 'loud',
+      sensors: [{ type: 'adc' }, { type: 'iio-co2' }, { type: 'scd30', iioName: [] }, { type: 'simulated', fields: ['co3'], speed: 0 }, 5, { type: 'mhz19b', port: '' }],
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'deviceId: a non-empty string is required',
+      'queueDir: a non-empty string is required',
+      'logLevel: one of debug, info, warn, error',
+      expect.stringMatching(/^queue: unknown setting "fsyncIntervallMs" \(known: maxBytes, segmentBytes, fsyncIntervalMs, memoryRecords, stagingDir\)$/),
+      'sensors[0].channel: an integer is required',
+      'sensors[0].converter: one of tmp36, lm35, mq2',
+      'sensors[1].iioName: required for type iio-co2',
+      'sensors[2].iioName: a string or a list of strings',
+      'sensors[3].fields[0]: a list of co2, temperature, humidity, smoke, flame',
+      'sensors[3].speed: must be between 0.01 and 1000',
+      expect.stringMatching(/^sensors\[4\]: an object whose "type" is one of simulated, adc/),
+      'sensors[5].port: a non-empty string is required',
+    ]));
+    expect(problems).toHaveLength(12);
+    expect(problemsOf([])).toEqual(['config: a JSON object is required']);
+  });
+
+  it('takes comments (keys starting with // or _) at any depth', () => {
+    const cfg = parse({ '//': 'top', queue: { '//why': 'SD wear', fsyncIntervalMs: 30_000 }, sensors: [{ type: 'simulated', _note: 'bench' }] });
+    expect(cfg.queue.fsyncIntervalMs).toBe(30_000);
+  });
+});
+
+describe('staging folder (group commit in RAM)', () => {
+  it('is $RUNTIME_DIRECTORY (systemd RuntimeDirectory=) unless the config says otherwise; null turns it off', () => {
+    expect(parse({}).queue.stagingDir).toBeUndefined();
+    expect(parse({}, { RUNTIME_DIRECTORY: '/run/firemon-agent' }).queue.stagingDir).toBe('/run/firemon-agent');
+    expect(parse({ queue: { stagingDir: '/dev/shm/x' } }, { RUNTIME_DIRECTORY: '/run/firemon-agent' }).queue.stagingDir).toBe('/dev/shm/x');
+    expect(parse({ queue: { stagingDir: null } }, { RUNTIME_DIRECTORY: '/run/firemon-agent' }).queue.stagingDir).toBeUndefined();
+    expect(parse({ queue: { stagingDir: 'ram' } }).queue.stagingDir).toBe(join(dir, 'ram'));
   });
 });

@@ -167,16 +167,18 @@ describe.skipIf(skip)('end to end under faults (agent bundle -> real local stack
     expect(stored.every((r) => (r.faults as string[] | undefined)?.includes('agent:clock'))).toBe(true);
   }, 60_000);
 
-  it('a full disk (small tmpfs): nothing on disk is lost, new readings go from memory, the flame raises a fire alert', async () => {
+  for (const staged of [false, true]) it(`a full disk (small tmpfs)${staged ? ', quiet readings staged in RAM (group commit)' : ''}: nothing on disk is lost, new readings go from memory, the flame raises a fire alert`, async () => {
     if (process.getuid?.() !== 0) {
       console.log('SKIPPED: a full disk needs a small tmpfs, which needs root');
       return;
     }
-    const mnt = join(dir, 'tmpfs');
+    const mnt = join(dir, staged ? 'tmpfs-staged' : 'tmpfs');
     mkdirSync(mnt, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96k', 'tmpfs', mnt]);
     try {
-      const b = await board('disk-full', { queueDir: join(mnt, 'queue'), queue: { segmentBytes: 4096, maxBytes: 1 << 20 } });
+      // Staged: the disk's refusal shows at a commit (every second here), and the staged readings go to memory then.
+      const queue = staged ? { segmentBytes: 4096, maxBytes: 1 << 20, fsyncIntervalMs: 1_000, stagingDir: join(dir, 'ram-disk-full') } : { segmentBytes: 4096, maxBytes: 1 << 20 };
+      const b = await board(staged ? 'disk-full-staged' : 'disk-full', { queueDir: join(mnt, 'queue'), queue });
       const a = start(b);
       await waitFor(() => sampledIds(b).length >= 4, 15_000, 'samples');
       writeFileSync(join(mnt, 'ballast'), Buffer.alloc(0));

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Agent } from '../src/agent.js';
 import { parseConfig } from '../src/config.js';
 import type { HttpResponse } from '../src/http.js';
+import { DurableQueue } from '../src/queue/queue.js';
+import { encodeSample } from '../src/record.js';
 import { readStatus } from '../src/status.js';
 import { captureLog } from './helpers/log.js';
 import { tmpDir } from './helpers/tmp.js';
@@ -50,4 +52,19 @@ describe('status and counters that survive restarts', () => {
     expect(s2.queue.oldestPendingAgeS).toBeGreaterThanOrEqual(0);
     expect(String(s2.lastUpload && (s2.lastUpload as { result: string }).result)).toMatch(/network/);
   }, 30_000);
+
+  it('counts the readings waiting in the RAM staging folder as pending, and says how many they are', () => {
+    const queueDir = join(root, 'staged-queue');
+    const ram = join(root, 'staged-ram');
+    const q = DurableQueue.open({ dir: queueDir, stagingDir: ram, maxBytes: 1 << 20, segmentBytes: 4096, log: captureLog().log });
+    const ts = Date.now();
+    q.append(encodeSample({ id: '01JDX3V8R6000000000000000A', ts, m: { co2: 500 } }));
+    q.sync();
+    for (const id of ['01JDX3V8R6000000000000000B', '01JDX3V8R6000000000000000C']) q.append(encodeSample({ id, ts, m: { co2: 510 } }));
+    const s = readStatus(queueDir, ts, ram);
+    expect(s.queue).toMatchObject({ pending: 3, staged: 2, oldestPendingId: '01JDX3V8R6000000000000000A' });
+    expect(readStatus(queueDir, ts).queue).toMatchObject({ pending: 1, staged: 0 });
+    q.close();
+    expect(readStatus(queueDir, ts, ram).queue).toMatchObject({ pending: 3, staged: 0 });
+  });
 });

@@ -13,6 +13,8 @@ describe('systemd unit', () => {
     for (const line of ['RemoveIPC=yes', 'PrivateMounts=yes', 'ProtectProc=invisible', 'SystemCallFilter=@system-service', 'SystemCallFilter=~@privileged @resources @obsolete', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
       expect(text.split('\n')).toContain(line);
     }
+    // The group commit's RAM folder must outlive a restart of the agent (kill -9, watchdog exit 70): only a reboot empties it.
+    for (const line of ['RuntimeDirectory=firemon-agent', 'RuntimeDirectoryPreserve=yes', 'RuntimeDirectoryMode=0700']) expect(text.split('\n')).toContain(line);
     // These would hide /dev/ttyS4 and /dev/i2c-* or make /sys read-only (GPIO export): see the unit's comments.
     for (const banned of [/^PrivateDevices=yes/m, /^ProtectKernelTunables=yes/m, /^DeviceAllow=/m, /^ProtectClock=yes/m]) expect(text).not.toMatch(banned);
   });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import {
   closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync,
-  readSync, unlinkSync, writeSync,
+  readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { crc32 } from '../crc32.js';
 import { fsyncDir, writeFileAtomicSync } from '../fsutil.js';
 import { errText, type Logger } from '../log.js';
@@ -38,6 +40,19 @@ import { errText, type Logger } from '../log.js';
  * record is refused (QueueFullError) and an alarm one still goes in (past
  * `maxBytes`): alarm readings are the last to go. A full disk (ENOSPC)
  * never deletes anything: the error goes to the caller.
+ *
+ * Group commit (SD wear), when `stagingDir` is given (a RAM folder: the
+ * systemd unit's /run/firemon-agent): `append` writes the record to a
+ * staging file there instead (`<stagingDir>/queue-<hash of dir>/<first
+ * seq>.stage`, same record format), which survives the process being killed
+ * or restarted but not a power cut or a reboot; `sync` appends everything
+ * staged to the segment in one go, fsyncs it, then empties the staging
+ * file. The SD card then sees one write per commit instead of one page
+ * dirtied again per reading. At open, staged records not yet in a segment
+ * (a crash between the segment's fsync and the staging file's removal
+ * leaves both: the sequence numbers tell) are taken back in order and
+ * committed at the next `sync`. A commit the disk refuses (ENOSPC) leaves
+ * the rest staged and throws; `takeStaged` hands them to the caller.
  */
 export interface QueueOptions {
   dir: string;
@@ -57,6 +72,8 @@ export interface QueueOptions {
   meta?: () => Record<string, unknown>;
   /** Called with the number of quiet records given up each time the queue thins. */
   onThinned?: (count: number) => void;
+  /** A RAM folder (tmpfs) where appended records wait for the next `sync` (group commit; see the class comment). */
+  stagingDir?: string;
 }
 
 /** The queue is full of records it must keep: a quiet one was refused. */
@@ -100,6 +117,8 @@ export interface QueueStats {
   bytes: number;
   pending: number;
   unsynced: number;
+  /** Appended records waiting in the RAM staging file for the next commit (counted in pending and unsynced). */
+  staged: number;
   acked: number;
   nextSeq: number;
   droppedFull: number;
@@ -109,12 +128,28 @@ export interface QueueStats {
 export const HEADER_BYTES = 8;
 export const MAX_RECORD_BYTES = 64 * 1024;
 const SEG_RE = /^(\d{16})\.seg$/;
+const STAGE_RE = /^(\d{16})\.stage$/;
+/** statfs f_type of tmpfs and ramfs: a staging folder elsewhere wears the disk it is on. */
+const RAM_FS_TYPES = [0x01021994, 0x858458f6];
+
+/** The staging folder of the queue in `queueDir` (one per queue, so that several agents may share a RAM folder). */
+export function stagingFolder(stagingDir: string, queueDir: string): string {
+  return join(stagingDir, `queue-${createHash('sha256').update(resolve(queueDir)).digest('hex').slice(0, 16)}`);
+}
 const READ_CHUNK = 256 * 1024;
 
 export class DurableQueue {
   private readonly segs: Segment[] = [];
   private fd: number | null = null;
   private nextSeq = 1;
+  /** The sequence number of the next record written to a segment (nextSeq minus what is staged). */
+  private diskNext = 1;
+  private readonly stageDir: string | undefined;
+  private stageFd: number | null = null;
+  private stageBase = 0;
+  private stageCount = 0;
+  private stageBytes = 0;
+  private stageFailed = false;
   private acked = 0;
   private durableSeq = 0;
   private readPos: Position | null = null;
@@ -129,6 +164,7 @@ export class DurableQueue {
   private constructor(private readonly opts: QueueOptions) {
     this.cursorFlushMs = opts.cursorFlushMs ?? 5_000;
     this.now = opts.now ?? Date.now;
+    this.stageDir = opts.stagingDir ? stagingFolder(opts.stagingDir, opts.dir) : undefined;
     if (opts.segmentBytes < 4096) throw new Error('queue: segmentBytes must be at least 4096');
     if (opts.maxBytes < 2 * opts.segmentBytes) throw new Error('queue: maxBytes must be at least twice segmentBytes');
   }
@@ -199,6 +235,7 @@ export class DurableQueue {
     // Sequence numbers go on after the last record, and after the cursor (all segments may be gone).
     const last = this.segs[this.segs.length - 1];
     this.nextSeq = Math.max(this.acked + 1, last ? last.base + last.count : 1);
+    this.diskNext = this.nextSeq;
     if (last && last.base + last.count < this.acked + 1 && last.count > 0) {
       this.log.warn('queue: cursor is past the last record on disk', { acked: this.acked, lastSeq: last.base + last.count - 1 });
     }
@@ -216,7 +253,64 @@ export class DurableQueue {
       }
     }
     this.readPos = this.findReadPos();
+    this.loadStaged();
     this.log.info('queue: opened', { ...this.stats() });
+  }
+
+  private stagePath(base: number): string {
+    return join(this.stageDir!, `${String(base).padStart(16, '0')}.stage`);
+  }
+
+  /** Takes back what a previous run staged and did not commit: records numbered from diskNext, in order, each once. */
+  private loadStaged(): void {
+    const dir = this.stageDir;
+    if (!dir) return;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const type = typeof fs.statfsSync === 'function' ? fs.statfsSync(dir).type : undefined;
+      if (type !== undefined && !RAM_FS_TYPES.includes(type)) {
+        this.log.warn('queue: the staging folder is not in RAM (tmpfs): readings are written to disk twice', { stagingDir: dir });
+      }
+      const files = readdirSync(dir).filter((n) => STAGE_RE.test(n) || n.endsWith('.tmp')).sort();
+      const frames: Buffer[] = [];
+      let next = this.diskNext; // the first sequence number not in a segment
+      let renumbered = 0;
+      for (const name of files) {
+        const m = STAGE_RE.exec(name);
+        if (!m) continue;
+        const buf = readFileSync(join(dir, name));
+        const { validBytes } = scanRecords(buf);
+        let off = 0;
+        for (let seq = Number(m[1]); off < validBytes; seq++) {
+          const len = HEADER_BYTES + buf.readUInt32LE(off);
+          if (seq >= next) {
+            if (seq > next) renumbered++;
+            frames.push(buf.subarray(off, off + len));
+            next = seq + 1;
+          }
+          off += len;
+        }
+      }
+      if (frames.length > 0) {
+        const data = Buffer.concat(frames);
+        const path = this.stagePath(this.diskNext);
+        writeFileSyncFully(`${path}.tmp`, data);
+        renameSync(`${path}.tmp`, path);
+        this.stageFd = openSync(path, 'r+');
+        this.stageBase = this.diskNext;
+        this.stageCount = frames.length;
+        this.stageBytes = data.length;
+        this.nextSeq = this.diskNext + frames.length;
+        this.log.info('queue: staged readings of the previous run taken back from RAM (committed at the next sync)', {
+          staged: frames.length, renumbered: renumbered || undefined,
+        });
+      }
+      const kept = frames.length > 0 ? `${String(this.stageBase).padStart(16, '0')}.stage` : undefined;
+      for (const name of files) if (name !== kept) unlinkIfThere(join(dir, name));
+    } catch (err) {
+      this.stageFailed = true;
+      this.log.error('queue: the staging folder is unusable: readings go to the disk directly', { stagingDir: dir, error: errText(err) });
+    }
   }
 
   private readCursor(): number {
@@ -248,21 +342,37 @@ export class DurableQueue {
     return null;
   }
 
-  /** Appends one record (in the page cache: it survives the process, not yet a power cut). Returns its sequence number. */
-  append(payload: Buffer): number {
+  /**
+   * Appends one record: in the RAM staging file when there is one, else in
+   * the page cache (either survives the process, not yet a power cut).
+   * Returns its sequence number. `stage: false` (an alarm reading) skips
+   * the staging file: it goes to the segment at once, after what is staged.
+   */
+  append(payload: Buffer, opts: { stage?: boolean } = {}): number {
     if (this.closed) throw new Error('queue: closed');
     if (payload.length === 0 || payload.length > MAX_RECORD_BYTES) throw new Error(`queue: record size ${payload.length} out of range`);
     const rec = frame(payload);
-    let active = this.segs[this.segs.length - 1];
-    if (this.fd !== null && active && active.bytes + rec.length > this.opts.segmentBytes && active.count > 0) {
-      this.roll();
-      active = undefined;
-    }
+    const staging = this.stageDir !== undefined && !this.stageFailed && opts.stage !== false;
+    if (!staging) this.rollIfFull(rec.length);
     if (!this.makeRoom(rec.length) && this.classify(payload) === 'quiet') {
       throw new QueueFullError('queue: full of alarm readings, quiet reading refused');
     }
-    if (this.fd === null) active = this.createSegment();
-    const seg = active ?? this.segs[this.segs.length - 1]!;
+    if (staging && this.stage(rec)) return this.nextSeq++;
+    // Straight to the segment: what is staged goes first (sequence order); ENOSPC there leaves this record out.
+    this.commitStaged();
+    this.writeToDisk(rec);
+    return this.nextSeq++;
+  }
+
+  private rollIfFull(incoming: number): void {
+    const active = this.segs[this.segs.length - 1];
+    if (this.fd !== null && active && active.bytes + incoming > this.opts.segmentBytes && active.count > 0) this.roll();
+  }
+
+  /** Writes one framed record at the end of the active segment (a new one past segmentBytes). */
+  private writeToDisk(rec: Buffer): void {
+    this.rollIfFull(rec.length);
+    const seg = this.fd === null ? this.createSegment() : this.segs[this.segs.length - 1]!;
     try {
       writeFully(this.fd!, rec, seg.bytes);
     } catch (err) {
@@ -277,16 +387,134 @@ export class DurableQueue {
     }
     seg.bytes += rec.length;
     seg.count++;
-    const seq = this.nextSeq++;
+    this.diskNext++;
     if (this.readPos === null) this.readPos = { base: seg.base, offset: seg.bytes - rec.length };
-    return seq;
   }
 
-  /** fsync what was appended; after this, every appended record survives a power cut. */
+  /** Appends one framed record to the RAM staging file; false when it cannot (then it goes to the disk). */
+  private stage(rec: Buffer): boolean {
+    try {
+      if (this.stageFd === null) {
+        this.stageBase = this.diskNext;
+        this.stageFd = openSync(this.stagePath(this.stageBase), 'w+', 0o600);
+        this.stageBytes = 0;
+        this.stageCount = 0;
+      }
+      writeFully(this.stageFd, rec, this.stageBytes);
+    } catch (err) {
+      if (this.stageFd !== null) {
+        try {
+          ftruncateSync(this.stageFd, this.stageBytes);
+        } catch {
+          /* the next open cuts a torn tail anyway */
+        }
+      }
+      if (!this.stageFailed) this.log.error('queue: cannot stage in RAM: readings go to the disk directly', { error: errText(err) });
+      this.stageFailed = true;
+      return false;
+    }
+    this.stageBytes += rec.length;
+    this.stageCount++;
+    return true;
+  }
+
+  private readStaged(): Buffer {
+    const buf = Buffer.allocUnsafe(this.stageBytes);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(this.stageFd!, buf, got, buf.length - got, got);
+      if (n === 0) throw new Error('queue: the staging file is shorter than expected');
+      got += n;
+    }
+    return buf;
+  }
+
+  /**
+   * Moves what is staged to the segment and fsyncs it; only then does it
+   * leave the staging file. On a disk error, what went in stays (fsynced),
+   * the rest stays staged, and the error is thrown.
+   */
+  private commitStaged(): void {
+    if (this.stageCount === 0 || this.stageFd === null) return;
+    const buf = this.readStaged();
+    let off = 0;
+    let done = 0;
+    let failure: unknown;
+    while (off < buf.length) {
+      const rec = buf.subarray(off, off + HEADER_BYTES + buf.readUInt32LE(off));
+      try {
+        this.writeToDisk(rec);
+      } catch (err) {
+        failure = err;
+        break;
+      }
+      off += rec.length;
+      done++;
+    }
+    if (done > 0) {
+      try {
+        if (this.fd !== null) fsyncSync(this.fd);
+        this.durableSeq = this.diskNext - 1;
+      } catch (err) {
+        failure ??= err; // in the segment's page cache like a plain append: the next sync fsyncs them
+      }
+      this.unstage(done, buf.subarray(off));
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The first `done` staged records are in a segment: the staging file keeps only `rest`. */
+  private unstage(done: number, rest: Buffer): void {
+    const old = this.stagePath(this.stageBase);
+    closeSync(this.stageFd!);
+    this.stageFd = null;
+    this.stageCount -= done;
+    this.stageBytes = rest.length;
+    if (rest.length > 0) {
+      this.stageBase += done;
+      const path = this.stagePath(this.stageBase);
+      writeFileSyncFully(`${path}.tmp`, rest);
+      renameSync(`${path}.tmp`, path);
+      this.stageFd = openSync(path, 'r+');
+    }
+    unlinkSync(old);
+  }
+
+  /**
+   * Takes the staged records out of the queue (oldest first) for the caller
+   * to keep elsewhere: a commit failed for a full disk and they must still be
+   * sent. Their sequence numbers are given back.
+   */
+  takeStaged(): Buffer[] {
+    if (this.stageCount === 0 || this.stageFd === null) return [];
+    const buf = this.readStaged();
+    const out: Buffer[] = [];
+    for (let off = 0; off < buf.length; ) {
+      const len = buf.readUInt32LE(off);
+      out.push(Buffer.from(buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len)));
+      off += HEADER_BYTES + len;
+    }
+    closeSync(this.stageFd);
+    this.stageFd = null;
+    unlinkSync(this.stagePath(this.stageBase));
+    this.nextSeq -= this.stageCount;
+    this.stageCount = 0;
+    this.stageBytes = 0;
+    return out;
+  }
+
+  /** Whether a record is an alarm one (the queue's `classify`). */
+  isAlarm(payload: Buffer): boolean {
+    return this.classify(payload) === 'alarm';
+  }
+
+  /** Commits what is staged and fsyncs what was appended; after this, every appended record survives a power cut. */
   sync(): void {
-    if (this.closed || this.durableSeq === this.nextSeq - 1) return;
+    if (this.closed) return;
+    this.commitStaged();
+    if (this.durableSeq === this.diskNext - 1) return;
     if (this.fd !== null) fsyncSync(this.fd);
-    this.durableSeq = this.nextSeq - 1;
+    this.durableSeq = this.diskNext - 1;
   }
 
   get unsyncedCount(): number {
@@ -294,7 +522,7 @@ export class DurableQueue {
   }
 
   private createSegment(): Segment {
-    const seg: Segment = { base: this.nextSeq, path: this.segPath(this.nextSeq), count: 0, bytes: 0, gen: 0, thinned: 0 };
+    const seg: Segment = { base: this.diskNext, path: this.segPath(this.diskNext), count: 0, bytes: 0, gen: 0, thinned: 0 };
     this.fd = openSync(seg.path, 'wx', 0o600);
     this.segs.push(seg);
     fsyncDir(this.opts.dir);
@@ -308,11 +536,11 @@ export class DurableQueue {
     this.fd = null;
     // Records of the closed segment are durable now (even if sync() was not called).
     // durableSeq must only count contiguous synced records; all of them up to here are.
-    this.durableSeq = this.nextSeq - 1;
+    this.durableSeq = this.diskNext - 1;
   }
 
   private totalBytes(): number {
-    let n = 0;
+    let n = this.stageBytes;
     for (const s of this.segs) n += s.bytes;
     return n;
   }
@@ -550,6 +778,7 @@ export class DurableQueue {
       bytes: this.totalBytes(),
       pending: this.nextSeq - 1 - this.acked,
       unsynced: this.nextSeq - 1 - this.durableSeq,
+      staged: this.stageCount,
       acked: this.acked,
       nextSeq: this.nextSeq,
       droppedFull: this.thinnedTotal,
@@ -564,11 +793,21 @@ export class DurableQueue {
 
   close(): void {
     if (this.closed) return;
-    this.sync();
+    try {
+      this.sync();
+    } catch (err) {
+      if (this.stageCount === 0) throw err;
+      // Staged records are not lost by this: the next start takes them back (a reboot first would lose them).
+      this.log.error('queue: could not commit the staged readings at close: they stay in RAM for the next start', { staged: this.stageCount, error: errText(err) });
+    }
     this.persistCursor(true);
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;
+    }
+    if (this.stageFd !== null) {
+      closeSync(this.stageFd);
+      this.stageFd = null;
     }
     this.closed = true;
   }
@@ -587,6 +826,24 @@ function frame(payload: Buffer): Buffer {
 function writeFully(fd: number, buf: Buffer, position: number): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** A whole file written (no fsync: the staging folder is in RAM). */
+function writeFileSyncFully(path: string, data: Buffer): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeFully(fd, data, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Counts the valid records at the start of `buf`; stops at the first torn or corrupt one. */
