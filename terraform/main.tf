@@ -117,14 +117,14 @@ module "alerts" {
   escalation_sms_phone_numbers = var.escalation_sms_numbers
 }
 
+# Serverless mode only: in vpc mode the servers serve the API (server.tf)
+# and run the sweep on a timer, so there is no Lambda at all.
 module "api" {
   source = "./modules/api"
+  count  = local.serverless ? 1 : 0
 
-  name            = var.name
-  aws             = local.aws
-  enable_http_api = local.serverless
-  # In vpc mode the servers run the sweep on a timer: no Lambda at all.
-  enable_sweep = local.serverless
+  name = var.name
+  aws  = local.aws
 
   table_arns        = module.storage.table_arns
   table_kms_key_arn = module.storage.kms_key_arn

@@ -1,6 +1,6 @@
 # The fourth step of next_steps: register a board (both modes serve the same API).
 locals {
-  api_url = local.serverless ? module.api.api_url : module.server[0].api_url
+  api_url = local.serverless ? module.api[0].api_url : module.server[0].api_url
 
   next_step_api = join("\n", concat([
     "Register a board:",
@@ -37,15 +37,15 @@ output "alerts_topic_arn" {
 
 output "function_names" {
   description = "Lambda function names by role (api, ingest, sweep in serverless mode; none in vpc mode, where the servers do their work)."
-  value       = module.api.function_names
+  value       = local.serverless ? module.api[0].function_names : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log groups: of the functions (serverless mode) or of the servers (key `server`, vpc mode), and of the HTTP API access log (key `access`)."
-  value = merge(module.api.log_group_names, local.vpc ? {
+  value = local.serverless ? module.api[0].log_group_names : {
     access = module.server[0].access_log_group_name
     server = module.server[0].log_group_name
-  } : {})
+  }
 }
 
 output "admin_token_parameter_name" {

@@ -69,7 +69,7 @@ run "settings_routes_and_instance_policy" {
   }
 
   assert {
-    condition     = length(module.api.function_names) == 0 && length(module.server) == 1
+    condition     = length(module.api) == 0 && length(module.server) == 1
     error_message = "vpc mode: the servers replace every Lambda function (the sweep included)."
   }
 
@@ -114,7 +114,7 @@ run "settings_routes_and_instance_policy" {
       "POST /v1/readings",
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
       "GET /v1/devices/{deviceId}/aggregates",
-    ]) && length(module.api.route_keys) == 0
+    ]) && length(module.api) == 0
     error_message = "The server variant's HTTP API gets the routes of app-routes.json (+ GET /, $default), not from the api module."
   }
 

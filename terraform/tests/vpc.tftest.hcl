@@ -57,8 +57,8 @@ run "vpc_resource_set" {
   }
 
   assert {
-    condition     = length(module.api.function_names) == 0 && length(module.api.policies) == 0 && module.api.api_id == null && module.api.api_url == null
-    error_message = "vpc mode has no Lambda function at all: the servers serve the API and run the sweep on a timer (no api, ingest or sweep function, no schedule)."
+    condition     = length(module.api) == 0 && jsonencode(output.function_names) == "{}"
+    error_message = "vpc mode does not instantiate module.api, so it has no Lambda function at all: the servers serve the API and run the sweep on a timer (no api, ingest or sweep function, no schedule)."
   }
 
   assert {

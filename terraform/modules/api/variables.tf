@@ -19,7 +19,7 @@ variable "enable_http_api" {
 }
 
 variable "enable_sweep" {
-  description = "Create the `sweep` function and its schedule (serverless mode). In vpc mode the servers run the sweep themselves, so the root turns this off."
+  description = "Create the `sweep` function and its schedule. (The root instantiates this module in serverless mode only.)"
   type        = bool
   default     = true
 }
