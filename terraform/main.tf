@@ -69,7 +69,7 @@ locals {
 
   # The settings of the application, in one place: every function and the
   # server variant's service (server.tf) get exactly this environment.
-  app_environment = {
+  app_environment = merge({
     READINGS_TABLE               = module.storage.table_names.readings
     DEVICES_TABLE                = module.storage.table_names.devices
     ALERTS_TABLE                 = module.storage.table_names.alerts
@@ -92,7 +92,10 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
     NODE_OPTIONS                 = "--enable-source-maps"
-  }
+    }, local.front_door ? {
+    # The name of the origin secret, never its value (front_door.tf).
+    FRONT_DOOR_SECRET_PARAMETER = local.front_door_secret_parameter_name
+  } : {})
 }
 
 module "storage" {
@@ -133,6 +136,8 @@ module "api" {
 
   admin_token_parameter_name = local.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
+
+  front_door_secret_parameter_name = local.front_door_secret_parameter_name
 
   environment           = local.app_environment
   lambda_dist_dir       = local.lambda_dist_dir

@@ -73,6 +73,8 @@ module "permissions" {
   topic_kms_key_arn          = var.topic_kms_key_arn
   admin_token_parameter_name = var.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
+
+  front_door_secret_parameter_name = var.front_door_secret_parameter_name
 }
 
 data "aws_iam_policy_document" "function" {
