@@ -127,8 +127,28 @@ run "enabled_serverless" {
   }
 
   assert {
-    condition     = jsonencode(module.front_door[0].rate_limits) == jsonencode({ "others-per-ip" = 500, "readings-per-ip" = 4000 })
-    error_message = "The web ACL's per-IP rules get the configured limits: ${jsonencode(module.front_door[0].rate_limits)}"
+    condition = jsonencode(module.front_door[0].rules) == jsonencode({
+      "others-per-ip" = {
+        priority = 2, limit = 500, key = "IP", window = 300, negated = true, matches = ["EXACTLY POST", "EXACTLY /v1/readings"]
+        status   = 429, headers = { "Retry-After" = "60" }
+      }
+      "readings-per-ip" = {
+        priority = 1, limit = 4000, key = "IP", window = 300, negated = false, matches = ["EXACTLY POST", "EXACTLY /v1/readings"]
+        status   = 429, headers = { "Retry-After" = "60" }
+      }
+    })
+    error_message = "Two per-IP rules over 5 minutes, answering 429 + Retry-After: POST /v1/readings with front_door_readings_rate_limit, every other request with front_door_rate_limit. Got ${jsonencode(module.front_door[0].rules)}"
+  }
+
+  assert {
+    condition = jsonencode(module.front_door[0].behaviour) == jsonencode({
+      viewer_protocol_policy   = "https-only"
+      allowed_methods          = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+      cache_policy_id          = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+      origin_request_policy_id = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+      origin_protocol_policy   = "https-only"
+    })
+    error_message = "Every method goes through, over HTTPS only both sides, nothing cached (CachingDisabled), every viewer header but Host forwarded (AllViewerExceptHostHeader)."
   }
 
   assert {
@@ -189,9 +209,7 @@ run "enabled_vpc" {
   }
 
   assert {
-    condition = jsonencode(module.front_door[0].rate_limits) == jsonencode({
-      "others-per-ip" = 1000, "readings-per-ip" = 3000
-    })
+    condition     = module.front_door[0].rules["others-per-ip"].limit == 1000 && module.front_door[0].rules["readings-per-ip"].limit == 3000
     error_message = "Default limits: 1000 requests and 3000 uploads per source IP in 5 minutes."
   }
 

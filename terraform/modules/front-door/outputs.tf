@@ -36,7 +36,31 @@ output "distribution_web_acl_id" {
   value       = aws_cloudfront_distribution.this.web_acl_id
 }
 
-output "rate_limits" {
-  description = "Limit per source IP in 5 minutes, by rule."
-  value       = { for r in aws_wafv2_web_acl.this.rule : r.name => r.statement[0].rate_based_statement[0].limit }
+output "rules" {
+  description = "The web ACL's rules by name, as planned: priority, per-IP limit and window, the request the scope-down statement matches (negated = every other request), and the answer over the limit."
+  value = { for r in aws_wafv2_web_acl.this.rule : r.name => {
+    priority = r.priority
+    limit    = r.statement[0].rate_based_statement[0].limit
+    key      = r.statement[0].rate_based_statement[0].aggregate_key_type
+    window   = r.statement[0].rate_based_statement[0].evaluation_window_sec
+    negated  = length(r.statement[0].rate_based_statement[0].scope_down_statement[0].not_statement) == 1
+    matches = [for m in(
+      length(r.statement[0].rate_based_statement[0].scope_down_statement[0].not_statement) == 1
+      ? r.statement[0].rate_based_statement[0].scope_down_statement[0].not_statement[0].statement[0].and_statement[0].statement
+      : r.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement
+    ) : "${m.byte_match_statement[0].positional_constraint} ${m.byte_match_statement[0].search_string}"]
+    status  = r.action[0].block[0].custom_response[0].response_code
+    headers = { for h in r.action[0].block[0].custom_response[0].response_header : h.name => h.value }
+  } }
+}
+
+output "behaviour" {
+  description = "The distribution's one cache behaviour: viewer protocol, methods, cache and origin request policies."
+  value = {
+    viewer_protocol_policy   = aws_cloudfront_distribution.this.default_cache_behavior[0].viewer_protocol_policy
+    allowed_methods          = sort(aws_cloudfront_distribution.this.default_cache_behavior[0].allowed_methods)
+    cache_policy_id          = aws_cloudfront_distribution.this.default_cache_behavior[0].cache_policy_id
+    origin_request_policy_id = aws_cloudfront_distribution.this.default_cache_behavior[0].origin_request_policy_id
+    origin_protocol_policy   = nonsensitive(one(one(aws_cloudfront_distribution.this.origin).custom_origin_config).origin_protocol_policy)
+  }
 }
