@@ -1,9 +1,11 @@
 import { createApi } from '../adapters/http/api.js';
+import { behindFrontDoor } from '../adapters/http/front-door.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
 import { awsRuntime } from './aws-runtime.js';
-import { ssmAdminToken } from './aws-ssm.js';
+import { ssmAdminToken, ssmFrontDoorSecret } from './aws-ssm.js';
 
 /** Every route but ingest: devices, readings, alerts, health. */
 const runtime = awsRuntime('api', { adminToken: ssmAdminToken });
-export const handler = httpLambdaHandler(createApi(managementRoutes(runtime.deps), runtime.obs.logger), runtime.obs);
+const app = createApi(managementRoutes(runtime.deps), runtime.obs.logger);
+export const handler = httpLambdaHandler(behindFrontDoor(app, ssmFrontDoorSecret(process.env, runtime.obs.logger)), runtime.obs);

@@ -17,6 +17,7 @@ import { adminTokenProblem, ConfigError, intSetting, parseSettings, type Setting
 import type { Clock, Notifier } from '../app/ports.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
+import { behindFrontDoor, staticFrontDoorSecret } from '../adapters/http/front-door.js';
 import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
 import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
 import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
@@ -33,6 +34,8 @@ export interface LocalConfig {
   /** Bounds of the Node edge (MAX_REQUESTS_IN_FLIGHT, MAX_READINGS_IN_FLIGHT): beyond them 503 + Retry-After. */
   maxRequestsInFlight: number;
   maxReadingsInFlight: number;
+  /** FRONT_DOOR_SECRET: behave as behind the front door (requests without its header get 403), to try it locally. */
+  frontDoorSecret: string | undefined;
 }
 
 /** The local stack's environment, validated with every problem named at once. */
@@ -62,6 +65,7 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     sweepIntervalSeconds,
     maxRequestsInFlight,
     maxReadingsInFlight,
+    frontDoorSecret: env.FRONT_DOOR_SECRET?.trim() || undefined,
   };
 }
 
@@ -112,9 +116,10 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
       telemetry: obs.telemetry,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const frontDoor = config.frontDoorSecret ? staticFrontDoorSecret(config.frontDoorSecret) : undefined;
     const handlers = {
-      ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
-      api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+      ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
+      api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
     };
     const server = await startHttpServer(dispatchToLambdas(handlers), {
       port: config.port,
