@@ -245,7 +245,6 @@ resource "aws_cloudfront_distribution" "this" {
     viewer_protocol_policy   = "https-only"
     allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
     cached_methods           = ["GET", "HEAD"]
-    compress                 = true
     cache_policy_id          = local.cache_policy_caching_disabled
     origin_request_policy_id = local.origin_request_all_viewer_no_host
   }
