@@ -29,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchDir, normalReading, readResult, round, table, writeResult } from './lib/common.mjs';
 import { itemSize, rruStrong, wru } from './lib/ddb-size.mjs';
+import { frontDoorModel } from './lib/front-door-cost.mjs';
 
 export const prices = JSON.parse(readFileSync(join(benchDir, 'prices.json'), 'utf8'));
 const P = Object.fromEntries(Object.entries(prices.prices).map(([k, v]) => [k, v.value]));
@@ -476,11 +477,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(`target: <= $0.03 in the leanest documented configuration (${leanest.name}): $${usd(targets.leanest.value)} ${targets.leanest.value <= 0.03 ? 'met' : 'NOT met'}`);
   const assumed = Object.entries(d).filter(([, p]) => p.kind === 'assumed').map(([k]) => k);
   console.log(`assumed (not measured in this run): ${assumed.join(', ') || 'none'}`);
+
+  // --- The optional front door (enable_front_door), added to either mode: bench/lib/front-door-cost.mjs.
+  const frontDoor = fleets.map((boards) => ({ boards, ...frontDoorModel({ boards, postsPerBoard: now.postsPerBoard, readingsPerPost: d.readingsPerPost.value }, P) }));
+  const fdrows = [['front door (CloudFront + WAF), added to either mode', ...frontDoor.map((f) => `${f.boards} boards $/month`)]];
+  for (const [i, l] of frontDoor[0].lines.entries()) fdrows.push([l.name, ...frontDoor.map((f) => usd(f.lines[i].fleetMonth))]);
+  fdrows.push(['TOTAL $/month', ...frontDoor.map((f) => usd(f.fleetMonth))], ['TOTAL $/board-month', ...frontDoor.map((f) => usd(f.perBoardMonth))]);
+  console.log(`\n${table(fdrows)}`);
   if (flags.json) {
     const file = writeResult('cost', {
       prices: { region: prices.region, recorded: prices.recorded }, input, parameters: d,
       bill: now, old, options: opts.map((o) => ({ name: o.name, perBoardMonth: o.result.perBoardMonth, platformPerBoardMonth: o.result.platformPerBoardMonth, dominant: dominant(o.result) })),
       paths: paths.map(([name, r]) => ({ name, perBoardMonth: r.perBoardMonth })), fleets: byFleet, targets,
+      frontDoor: frontDoor.map((f) => ({ boards: f.boards, fleetMonth: f.fleetMonth, perBoardMonth: f.perBoardMonth })),
     });
     console.log(`cost: results in ${file}`);
   }

@@ -172,7 +172,17 @@ cmd_check() {
 
   local dir name status=0
   local -a dirs=() pids=()
-  for dir in "$TF_DIR"/modules/*/; do dirs+=("${dir%/}"); done
+  # A module that takes an aliased provider from its caller
+  # (configuration_aliases: front-door's aws.us_east_1) cannot be validated
+  # on its own (terraform asks for a provider configuration it must not
+  # have); the root's validate and terraform tests cover it.
+  for dir in "$TF_DIR"/modules/*/; do
+    if grep -q 'configuration_aliases' "$dir/versions.tf" 2>/dev/null; then
+      echo "== terraform validate ${dir#"$ROOT"/}: through the root (it takes an aliased provider from its caller)"
+      continue
+    fi
+    dirs+=("${dir%/}")
+  done
   for dir in "${dirs[@]}"; do
     name="${dir#"$ROOT"/}"
     (

@@ -73,29 +73,32 @@ locals {
   # server variant's service (server.tf) get exactly this environment.
   # READ_TOKEN_PARAMETER only when read tokens are on: without it the app accepts none.
   app_environment = merge({
-    READINGS_TABLE               = module.storage.table_names.readings
-    DEVICES_TABLE                = module.storage.table_names.devices
-    ALERTS_TABLE                 = module.storage.table_names.alerts
-    ALERTS_TOPIC_ARN             = module.alerts.topic_arn
-    ADMIN_TOKEN_PARAMETER        = local.admin_token_parameter_name
-    THRESHOLDS                   = jsonencode(local.thresholds)
-    RETENTION_DAYS               = tostring(var.retention_days)
-    PUBLIC_READ                  = tostring(var.public_read)
-    NOTIFICATION_LANGUAGE        = var.notification_language
-    REMINDER_MINUTES             = tostring(var.reminder_minutes)
-    DEVICE_SERIES                = var.device_series
-    OFFLINE_AFTER_SECONDS        = tostring(coalesce(var.thresholds.offlineAfterSeconds, var.offline_after_seconds))
-    THRESHOLDS_PRESET            = var.thresholds_preset
-    UPLOAD_INTERVAL_SECONDS      = tostring(var.upload_interval_seconds)
-    ESCALATE_AFTER_MINUTES       = tostring(var.escalate_after_minutes)
-    OCCUPIED_HOURS               = var.occupied_hours
-    TIMEZONE                     = var.timezone
-    EMERGENCY_NUMBER             = var.emergency_number
-    POWERTOOLS_SERVICE_NAME      = var.name
-    POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
-    NODE_OPTIONS                 = "--enable-source-maps"
-  }, local.read_token_parameter_name == null ? {} : { READ_TOKEN_PARAMETER = local.read_token_parameter_name })
+    READINGS_TABLE                                                           = module.storage.table_names.readings
+    DEVICES_TABLE                                                            = module.storage.table_names.devices
+    ALERTS_TABLE                                                             = module.storage.table_names.alerts
+    ALERTS_TOPIC_ARN                                                         = module.alerts.topic_arn
+    ADMIN_TOKEN_PARAMETER                                                    = local.admin_token_parameter_name
+    THRESHOLDS                                                               = jsonencode(local.thresholds)
+    RETENTION_DAYS                                                           = tostring(var.retention_days)
+    PUBLIC_READ                                                              = tostring(var.public_read)
+    NOTIFICATION_LANGUAGE                                                    = var.notification_language
+    REMINDER_MINUTES                                                         = tostring(var.reminder_minutes)
+    DEVICE_SERIES                                                            = var.device_series
+    OFFLINE_AFTER_SECONDS                                                    = tostring(coalesce(var.thresholds.offlineAfterSeconds, var.offline_after_seconds))
+    THRESHOLDS_PRESET                                                        = var.thresholds_preset
+    UPLOAD_INTERVAL_SECONDS                                                  = tostring(var.upload_interval_seconds)
+    ESCALATE_AFTER_MINUTES                                                   = tostring(var.escalate_after_minutes)
+    OCCUPIED_HOURS                                                           = var.occupied_hours
+    TIMEZONE                                                                 = var.timezone
+    EMERGENCY_NUMBER                                                         = var.emergency_number
+    POWERTOOLS_SERVICE_NAME                                                  = var.name
+    POWERTOOLS_METRICS_NAMESPACE                                             = var.metrics_namespace
+    POWERTOOLS_LOG_LEVEL                                                     = var.log_level
+    NODE_OPTIONS                                                             = "--enable-source-maps"
+    }, local.read_token_parameter_name == null ? {} : { READ_TOKEN_PARAMETER = local.read_token_parameter_name }, local.front_door ? {
+    # The name of the origin secret, never its value (front_door.tf).
+    FRONT_DOOR_SECRET_PARAMETER = local.front_door_secret_parameter_name
+  } : {})
 }
 
 module "storage" {
@@ -120,14 +123,14 @@ module "alerts" {
   escalation_sms_phone_numbers = var.escalation_sms_numbers
 }
 
+# Serverless mode only: in vpc mode the servers serve the API (server.tf)
+# and run the sweep on a timer, so there is no Lambda at all.
 module "api" {
   source = "./modules/api"
+  count  = local.serverless ? 1 : 0
 
-  name            = var.name
-  aws             = local.aws
-  enable_http_api = local.serverless
-  # In vpc mode the servers run the sweep on a timer: no Lambda at all.
-  enable_sweep = local.serverless
+  name = var.name
+  aws  = local.aws
 
   table_arns        = module.storage.table_arns
   table_kms_key_arn = module.storage.kms_key_arn
@@ -137,6 +140,8 @@ module "api" {
   admin_token_parameter_name = local.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
   read_token_parameter_name  = local.read_token_parameter_name
+
+  front_door_secret_parameter_name = local.front_door_secret_parameter_name
 
   environment           = local.app_environment
   lambda_dist_dir       = local.lambda_dist_dir

@@ -16,15 +16,15 @@ module "observability" {
   thresholds            = local.thresholds
   offline_after_seconds = var.offline_after_seconds
 
-  function_names  = module.api.function_names
-  log_group_names = module.api.log_group_names
+  function_names  = local.serverless ? module.api[0].function_names : {}
+  log_group_names = local.serverless ? module.api[0].log_group_names : {}
   # Both modes put an API Gateway HTTP API in front of the application (vpc
   # mode: modules/server, through a VPC link to an internal load balancer).
   # In vpc mode the servers write the same JSON and EMF lines as the
   # functions to their own log group. (No try() around these objects: try()
   # of a value unknown at plan time is unknown, and the alarms' count must be
   # known.)
-  http_api = local.serverless ? { id = module.api.api_id, stage = module.api.api_stage_name } : {
+  http_api = local.serverless ? { id = module.api[0].api_id, stage = module.api[0].api_stage_name } : {
     id    = module.server[0].api_id
     stage = "$default"
   }

@@ -1,11 +1,16 @@
 # The fourth step of next_steps: register a board (both modes serve the same API).
 locals {
-  api_url = local.serverless ? module.api.api_url : module.server[0].api_url
+  # The HTTP API's own URL; with the front door, what clients use is its URL.
+  execute_api_url = local.serverless ? module.api[0].api_url : module.server[0].api_url
+  api_url         = local.front_door ? module.front_door[0].url : local.execute_api_url
 
   next_step_api = join("\n", concat([
     "Register a board:",
     "     API_URL=${coalesce(local.api_url, "<api_url>")}",
-    ], local.vpc ? [
+    ], local.front_door ? [
+    "   This is the front door (CloudFront, per-IP limits ${var.front_door_readings_rate_limit} uploads and ${var.front_door_rate_limit} other requests per 5 min):",
+    "   boards and browsers must use it; the HTTP API's own URL answers 403 (the distribution takes ~5 min to deploy).",
+    ] : [], local.vpc ? [
     "     curl -sS \"$API_URL/healthz\"   # vpc mode: 503 until a server is healthy, a few minutes after the first apply",
     ] : [], [
     "     ADMIN_TOKEN=\"$(aws ssm get-parameter --with-decryption --name '${local.admin_token_parameter_name}' --query Parameter.Value --output text)\"",
@@ -21,8 +26,13 @@ output "mode" {
 }
 
 output "api_url" {
-  description = "Base URL of the HTTP API (no trailing slash), in both modes."
+  description = "Base URL boards and browsers use (no trailing slash), in both modes: the front door's with enable_front_door (the HTTP API's own URL then refuses them), else the HTTP API's."
   value       = local.api_url
+}
+
+output "front_door_url" {
+  description = "Base URL of the front door (CloudFront + AWS WAF per-IP limits), or null without enable_front_door."
+  value       = local.front_door ? module.front_door[0].url : null
 }
 
 output "table_names" {
@@ -37,15 +47,15 @@ output "alerts_topic_arn" {
 
 output "function_names" {
   description = "Lambda function names by role (api, ingest, sweep in serverless mode; none in vpc mode, where the servers do their work)."
-  value       = module.api.function_names
+  value       = local.serverless ? module.api[0].function_names : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log groups: of the functions (serverless mode) or of the servers (key `server`, vpc mode), and of the HTTP API access log (key `access`)."
-  value = merge(module.api.log_group_names, local.vpc ? {
+  value = local.serverless ? module.api[0].log_group_names : {
     access = module.server[0].access_log_group_name
     server = module.server[0].log_group_name
-  } : {})
+  }
 }
 
 output "admin_token_parameter_name" {

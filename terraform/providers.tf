@@ -10,3 +10,14 @@ provider "aws" {
     tags = local.default_tags
   }
 }
+
+# AWS WAF for CloudFront (the front door's web ACL, scope CLOUDFRONT) exists
+# in us-east-1 only, whatever the stack's region.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.default_tags
+  }
+}

@@ -36,6 +36,8 @@ module "server" {
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
   read_token_parameter_name  = local.read_token_parameter_name
 
+  front_door_secret_parameter_name = local.front_door_secret_parameter_name
+
   ami_id           = var.server_ami_id
   instance_type    = var.server_instance_type
   min_size         = var.server_min_size

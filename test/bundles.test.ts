@@ -58,9 +58,9 @@ async function runSmoke(node: string, dir: string, env: NodeJS.ProcessEnv, event
   return { ...(JSON.parse(last) as { node: string; results: SmokeResult[] }), output };
 }
 
-const httpEvent = (method: string, path: string, options: { token?: string; body?: unknown } = {}) => ({
+const httpEvent = (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => ({
   version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '',
-  headers: { 'content-type': 'application/json', 'user-agent': 'smoke', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+  headers: { 'content-type': 'application/json', 'user-agent': 'smoke', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
   requestContext: {
     accountId: '123456789012', apiId: 'smoke', domainName: 'smoke.local', domainPrefix: 'smoke',
     http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' },
@@ -92,7 +92,9 @@ describe('Lambda bundles', () => {
       // What each one does need is there (the check above cannot pass on an empty or wrong metafile).
       expect(packages.has('@aws-sdk/client-dynamodb'), `${name} has DynamoDB`).toBe(true);
       expect(packages.has('@aws-sdk/credential-provider-env'), `${name} has the environment provider`).toBe(true);
-      expect(packages.has(name === 'api' ? '@aws-sdk/client-ssm' : '@aws-sdk/client-sns'), `${name} has its own client`).toBe(true);
+      // SSM: the admin token (api) and the front door's origin secret (api, ingest).
+      const own = { api: ['@aws-sdk/client-ssm'], ingest: ['@aws-sdk/client-sns', '@aws-sdk/client-ssm'], sweep: ['@aws-sdk/client-sns'] }[name];
+      for (const client of own) expect(packages.has(client), `${name} has ${client}`).toBe(true);
     }
   });
 
@@ -256,6 +258,25 @@ describe('Lambda bundles, imported and called', () => {
     expect(withReaders.results.map((r) => r.statusCode), withReaders.output).toEqual([200, 403, 200]);
     const without = await runSmoke(process.execPath, api, env(), events.slice(0, 1));
     expect(without.results.map((r) => r.statusCode), without.output).toEqual([401]);
+  });
+
+  it('behind a front door (FRONT_DOOR_SECRET_PARAMETER), ingest and api read the secret from SSM and refuse requests without its header', async () => {
+    // The SSM stand-in answers every parameter with the same value.
+    const frontDoor = env({ FRONT_DOOR_SECRET_PARAMETER: '/smoke/front-door-secret' });
+    const through = { 'x-front-door-secret': adminToken };
+    const ingest = await runSmoke(process.execPath, unzipped('ingest', 'front-door'), frontDoor, [
+      httpEvent('POST', '/v1/readings', { token: 'dk.nobody.x', body: { deviceId: 'nobody', readings: [] } }),
+      httpEvent('POST', '/v1/readings', { token: 'dk.nobody.x', body: { deviceId: 'nobody', readings: [] }, headers: through }),
+    ]);
+    expect(ingest.results.map((r) => r.statusCode), ingest.output).toEqual([403, 401]);
+    expect(JSON.parse(ingest.results[0]!.body!)).toMatchObject({ error: { code: 'forbidden' } });
+    const api = await runSmoke(process.execPath, unzipped('api', 'front-door'), frontDoor, [
+      httpEvent('GET', '/v1/devices', { token: adminToken }),
+      httpEvent('GET', '/v1/devices', { token: adminToken, headers: through }),
+      httpEvent('GET', '/healthz'),
+    ]);
+    expect(api.results.map((r) => r.statusCode), api.output).toEqual([403, 200, 200]);
+    expect(ingest.output + api.output).not.toContain(adminToken);
   });
 
   it('take credentials from the environment only: without them a call fails at once, with no fallback to other sources', async () => {

@@ -2,7 +2,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { requiredSetting } from '../app/settings.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
 import { SsmReadTokens } from '../adapters/ssm/ssm-read-tokens.js';
-import type { RuntimeClients } from './aws-runtime.js';
+import { SsmFrontDoorSecret } from '../adapters/ssm/ssm-front-door-secret.js';
+import type { FrontDoorSecret } from '../adapters/http/front-door.js';
+import type { Log } from '../app/ports.js';
+import { awsClientConfig, type RuntimeClients } from './aws-runtime.js';
 
 /** The admin token from the SSM parameter ADMIN_TOKEN_PARAMETER names (the api function only). */
 export const ssmAdminToken: NonNullable<RuntimeClients['adminToken']> = (env, problems, aws, log) =>
@@ -13,3 +16,9 @@ export const ssmReadTokens: NonNullable<RuntimeClients['readTokens']> = (env, aw
   const name = env.READ_TOKEN_PARAMETER?.trim();
   return name ? new SsmReadTokens(new SSMClient(aws), name, admin, log) : undefined;
 };
+
+/** With a front door (FRONT_DOOR_SECRET_PARAMETER set by Terraform), its origin secret; else none (api and ingest). */
+export function ssmFrontDoorSecret(env: NodeJS.ProcessEnv, log: Log): FrontDoorSecret | undefined {
+  const name = env.FRONT_DOOR_SECRET_PARAMETER?.trim();
+  return name ? new SsmFrontDoorSecret(new SSMClient(awsClientConfig(env)), name, log) : undefined;
+}

@@ -19,6 +19,7 @@ import type { Clock, Notifier } from '../app/ports.js';
 import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
+import { behindFrontDoor, staticFrontDoorSecret } from '../adapters/http/front-door.js';
 import { dispatchToLambdas, readingsInRequest } from './lambda-dispatch.js';
 import { DEFAULT_MAX_READINGS_IN_FLIGHT, DEFAULT_MAX_REQUESTS_IN_FLIGHT, startHttpServer } from './http-server.js';
 import { MAX_READINGS_PER_BATCH } from '../domain/reading.js';
@@ -38,6 +39,8 @@ export interface LocalConfig {
   /** Bounds of the Node edge (MAX_REQUESTS_IN_FLIGHT, MAX_READINGS_IN_FLIGHT): beyond them 503 + Retry-After. */
   maxRequestsInFlight: number;
   maxReadingsInFlight: number;
+  /** FRONT_DOOR_SECRET: behave as behind the front door (requests without its header get 403), to try it locally. */
+  frontDoorSecret: string | undefined;
 }
 
 /** The local stack's environment, validated with every problem named at once. */
@@ -70,6 +73,7 @@ export function localConfigFromEnv(env: Readonly<Record<string, string | undefin
     sweepIntervalSeconds,
     maxRequestsInFlight,
     maxReadingsInFlight,
+    frontDoorSecret: env.FRONT_DOOR_SECRET?.trim() || undefined,
   };
 }
 
@@ -126,9 +130,10 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
     const retries = startDeliveryRetryTimer((device) => deliverPending(deps, device), deps.clock, obs.logger);
     deps.deliveryRetries = retries;
     cleanups.push(() => retries.stop());
+    const frontDoor = config.frontDoorSecret ? staticFrontDoorSecret(config.frontDoorSecret) : undefined;
     const handlers = {
-      ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
-      api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+      ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
+      api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
     };
     const server = await startHttpServer(dispatchToLambdas(handlers), {
       port: config.port,

@@ -11,6 +11,8 @@ import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { createObservability } from '../adapters/observability/powertools.js';
 import { SnsNotifier, snsClientConfig } from '../adapters/sns/sns-notifier.js';
 import { SsmAdminToken } from '../adapters/ssm/ssm-admin-token.js';
+import { SsmFrontDoorSecret } from '../adapters/ssm/ssm-front-door-secret.js';
+import { behindFrontDoor, staticFrontDoorSecret, type FrontDoorSecret } from '../adapters/http/front-door.js';
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { StaticReadTokens } from '../adapters/static-read-tokens.js';
 import { SsmReadTokens } from '../adapters/ssm/ssm-read-tokens.js';
@@ -31,7 +33,8 @@ import { startSweepTimer } from './sweep-timer.js';
  *
  * Test-only overrides (never set by Terraform): DYNAMODB_ENDPOINT (an embedded
  * store), NOTIFICATIONS_DIR (notifications to a file instead of SNS),
- * ADMIN_TOKEN and READ_TOKEN (instead of the SSM parameters).
+ * ADMIN_TOKEN and READ_TOKEN (instead of the SSM parameters), FRONT_DOOR_SECRET
+ * (instead of FRONT_DOOR_SECRET_PARAMETER).
  */
 function config(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];
@@ -62,7 +65,9 @@ function config(env: NodeJS.ProcessEnv) {
     problems.push(...error.problems);
   }
   if (problems.length > 0 || !settings) throw new ConfigError(problems);
-  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, maxRequestsInFlight, maxReadingsInFlight, tables, notificationsDir, topicArn, adminToken, adminParameter, readTokens: readTokens.tokens, readParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
+  const frontDoorSecret = env.FRONT_DOOR_SECRET?.trim() || undefined;
+  const frontDoorParameter = env.FRONT_DOOR_SECRET_PARAMETER?.trim() || undefined;
+  return { port, host: env.HOST?.trim() || '0.0.0.0', sweepSeconds, maxRequestsInFlight, maxReadingsInFlight, tables, notificationsDir, topicArn, adminToken, adminParameter, readTokens: readTokens.tokens, readParameter, frontDoorSecret, frontDoorParameter, settings, dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() };
 }
 
 async function main(): Promise<void> {
@@ -100,10 +105,16 @@ async function main(): Promise<void> {
   }
   const retries = startDeliveryRetryTimer((device) => deliverPending(deps, device), deps.clock, obs.logger);
   deps.deliveryRetries = retries;
+  // With a front door, requests that did not come through it are refused (front-door.ts).
+  const frontDoor: FrontDoorSecret | undefined = c.frontDoorSecret
+    ? staticFrontDoorSecret(c.frontDoorSecret)
+    : c.frontDoorParameter
+      ? new SsmFrontDoorSecret(new SSMClient({}), c.frontDoorParameter, obs.logger)
+      : undefined;
   const server = await startHttpServer(
     dispatchToLambdas({
-      ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
-      api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+      ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
+      api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
     }),
     // Above the load balancer's 60 s idle timeout, so it never reuses a connection we are closing.
     { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, maxRequestsInFlight: c.maxRequestsInFlight, maxReadingsInFlight: c.maxReadingsInFlight, weigh: readingsInRequest, log: obs.logger },

@@ -51,6 +51,10 @@ api_throttling_burst_limit = 100
 api_throttling_rate_limit  = 50
 deletion_protection        = true
 
+# Per-client limits in front of the API (CloudFront + AWS WAF, about 7 USD a
+# month + 1.60 USD per million requests); api_url then becomes its URL.
+enable_front_door = false
+
 tags = {
   Owner = "facilities"
 }

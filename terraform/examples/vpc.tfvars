@@ -58,6 +58,10 @@ server_cpu_target    = 60
 log_retention_days  = 30
 deletion_protection = true
 
+# Per-client limits in front of the API (CloudFront + AWS WAF, about 7 USD a
+# month + 1.60 USD per million requests); api_url then becomes its URL.
+enable_front_door = false
+
 tags = {
   Owner = "facilities"
 }

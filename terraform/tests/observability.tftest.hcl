@@ -15,6 +15,18 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+# The front door's web ACL (scope CLOUDFRONT) is planned in us-east-1.
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 override_data {
   target = data.aws_caller_identity.current
   values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
@@ -42,7 +54,7 @@ override_resource {
 # The HTTP API's id is random: give it one at plan time so that the platform
 # dashboard (whose widgets name it) is known.
 override_resource {
-  target          = module.api.aws_apigatewayv2_api.http
+  target          = module.api[0].aws_apigatewayv2_api.http
   override_during = plan
   values = {
     id            = "a1b2c3d4e5"
@@ -66,7 +78,7 @@ run "serverless_logs" {
 
   # --- The switch reaches the application.
   assert {
-    condition     = output.app_environment.DEVICE_SERIES == "logs" && module.api.function_names.ingest == "fcobs-ingest"
+    condition     = output.app_environment.DEVICE_SERIES == "logs" && module.api[0].function_names.ingest == "fcobs-ingest"
     error_message = "device_series must reach every function as DEVICE_SERIES (default logs)."
   }
 
@@ -83,10 +95,10 @@ run "serverless_logs" {
     # Every Logs Insights widget of the fleet reads the ingest function's log group, and only it.
     condition = alltrue([
       for w in jsondecode(module.observability.dashboard_bodies.fleet).widgets :
-      startswith(w.properties.query, "SOURCE '${module.api.log_group_names.ingest}' | ") && length(regexall("SOURCE '", w.properties.query)) == 1
+      startswith(w.properties.query, "SOURCE '${module.api[0].log_group_names.ingest}' | ") && length(regexall("SOURCE '", w.properties.query)) == 1
       if w.type == "log"
     ]) && length([for w in jsondecode(module.observability.dashboard_bodies.fleet).widgets : w if w.type == "log"]) >= 6
-    error_message = "logs mode: the fleet's Logs Insights widgets must read ${module.api.log_group_names.ingest}."
+    error_message = "logs mode: the fleet's Logs Insights widgets must read ${module.api[0].log_group_names.ingest}."
   }
 
   assert {
@@ -136,8 +148,8 @@ run "serverless_logs" {
       for w in jsondecode(module.observability.dashboard_bodies.platform).widgets : [
         for m in try(w.properties.metrics, []) : m[3] if !can(m[0].expression) && m[0] == "AWS/Lambda"
       ] if w.type == "metric"
-    ])) == toset(values(module.api.function_names))
-    error_message = "Lambda widgets must show exactly the stack's functions: ${jsonencode(module.api.function_names)}."
+    ])) == toset(values(module.api[0].function_names))
+    error_message = "Lambda widgets must show exactly the stack's functions: ${jsonencode(module.api[0].function_names)}."
   }
 
   assert {
@@ -153,7 +165,7 @@ run "serverless_logs" {
     condition = alltrue(flatten([
       for w in jsondecode(module.observability.dashboard_bodies.platform).widgets : [
         for m in try(w.properties.metrics, []) : (
-          m[0] == "AWS/ApiGateway" ? try(m[2] == "ApiId" && m[3] == module.api.api_id && m[4] == "Stage" && m[5] == module.api.api_stage_name, false) :
+          m[0] == "AWS/ApiGateway" ? try(m[2] == "ApiId" && m[3] == module.api[0].api_id && m[4] == "Stage" && m[5] == module.api[0].api_stage_name, false) :
           m[0] == "AWS/SNS" ? try(m[2] == "TopicName" ? m[3] == module.alerts.topic_name : length(m) == 3, false) : true
         ) if !can(m[0].expression)
       ] if w.type == "metric"
@@ -164,7 +176,7 @@ run "serverless_logs" {
   assert {
     # The errors widget reads every function's log group.
     condition = alltrue([
-      for g in values(module.api.log_group_names) : strcontains(module.observability.dashboard_bodies.platform, "SOURCE '${g}'") if !startswith(g, "/aws/apigateway/")
+      for g in values(module.api[0].log_group_names) : strcontains(module.observability.dashboard_bodies.platform, "SOURCE '${g}'") if !startswith(g, "/aws/apigateway/")
     ])
     error_message = "The platform's errors widget must read every function's log group."
   }
@@ -199,10 +211,10 @@ run "serverless_logs" {
 
   assert {
     condition = (
-      jsonencode([for q in module.observability.alarms["fcobs-api-5xx-rate"].metric_queries : q.metric[0].dimensions if length(q.metric) > 0]) == jsonencode([{ ApiId = module.api.api_id, Stage = module.api.api_stage_name }, { ApiId = module.api.api_id, Stage = module.api.api_stage_name }]) &&
+      jsonencode([for q in module.observability.alarms["fcobs-api-5xx-rate"].metric_queries : q.metric[0].dimensions if length(q.metric) > 0]) == jsonencode([{ ApiId = module.api[0].api_id, Stage = module.api[0].api_stage_name }, { ApiId = module.api[0].api_id, Stage = module.api[0].api_stage_name }]) &&
       module.observability.alarms["fcobs-sweep-not-running"].metric_name == "SweepRuns" && module.observability.alarms["fcobs-sweep-not-running"].namespace == var.metrics_namespace &&
       module.observability.alarms["fcobs-sweep-not-running"].period == 300 &&
-      jsonencode(module.observability.alarms["fcobs-lambda-errors-ingest"].dimensions) == jsonencode({ FunctionName = module.api.function_names.ingest }) &&
+      jsonencode(module.observability.alarms["fcobs-lambda-errors-ingest"].dimensions) == jsonencode({ FunctionName = module.api[0].function_names.ingest }) &&
       jsonencode(module.observability.alarms["fcobs-alerts-delivery-failed"].dimensions) == jsonencode({ TopicName = module.alerts.topic_name })
     )
     error_message = "Alarms must watch this stack's API, functions, topic and heartbeat."

@@ -97,6 +97,11 @@ mock_provider "aws" {
   }
 }
 
+# The front door's web ACL (scope CLOUDFRONT) lives in us-east-1.
+mock_provider "aws" {
+  alias = "us_east_1"
+}
+
 variables {
   ops_emails        = ["oncall@example.org"]
   name              = "fcout"

@@ -15,6 +15,18 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+# The front door's web ACL (scope CLOUDFRONT) is planned in us-east-1.
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 override_data {
   target = data.aws_caller_identity.current
   values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
@@ -69,7 +81,7 @@ run "settings_routes_and_instance_policy" {
   }
 
   assert {
-    condition     = length(module.api.function_names) == 0 && length(module.server) == 1
+    condition     = length(module.api) == 0 && length(module.server) == 1
     error_message = "vpc mode: the servers replace every Lambda function (the sweep included)."
   }
 
@@ -114,7 +126,7 @@ run "settings_routes_and_instance_policy" {
       "POST /v1/readings",
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
       "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
-    ]) && length(module.api.route_keys) == 0
+    ]) && length(module.api) == 0
     error_message = "The server variant's HTTP API gets the routes of app-routes.json (+ GET /, $default), not from the api module."
   }
 

@@ -11,6 +11,18 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+# The front door's web ACL (scope CLOUDFRONT) is planned in us-east-1.
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "offline-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 override_data {
   target = data.aws_caller_identity.current
   values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", user_id = "AIDATEST" }
@@ -55,7 +67,7 @@ run "serverless_defaults" {
   }
 
   assert {
-    condition     = jsonencode(module.api.function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep" })
+    condition     = jsonencode(module.api[0].function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep" })
     error_message = "serverless mode creates the api, ingest and sweep functions, named <name>-<role>."
   }
 
@@ -104,7 +116,7 @@ run "serverless_defaults" {
 
   # Statement id => sorted actions, for each function.
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.ingest).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
       Alerts               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       ListAlerts           = ["dynamodb:Query"]
@@ -113,11 +125,11 @@ run "serverless_defaults" {
       StoreReadings        = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
       TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
-    error_message = "ingest policy actions: ${module.api.policies.ingest}"
+    error_message = "ingest policy actions: ${module.api[0].policies.ingest}"
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.ingest).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.ingest).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
       Alerts               = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
       DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
       ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
@@ -126,11 +138,11 @@ run "serverless_defaults" {
       StoreReadings        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
       TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })
-    error_message = "ingest policy resources: ${module.api.policies.ingest}"
+    error_message = "ingest policy resources: ${module.api[0].policies.ingest}"
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
       AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DecryptAdminToken = ["kms:Decrypt"]
       Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
@@ -139,11 +151,11 @@ run "serverless_defaults" {
       ReadAdminToken    = ["ssm:GetParameter"]
       ReadReadings      = ["dynamodb:Query"]
     })
-    error_message = "api policy actions: ${module.api.policies.api}"
+    error_message = "api policy actions: ${module.api[0].policies.api}"
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.api).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
       AlertItems        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
       DecryptAdminToken = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
       Devices           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
@@ -152,22 +164,22 @@ run "serverless_defaults" {
       ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]
       ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
     })
-    error_message = "api policy resources: ${module.api.policies.api}"
+    error_message = "api policy resources: ${module.api[0].policies.api}"
   }
 
   assert {
     # The aws/ssm key pattern is only usable through SSM, for this parameter.
-    condition = jsonencode(one([for s in jsondecode(module.api.policies.api).Statement : s.Condition if s.Sid == "DecryptAdminToken"])) == jsonencode({
+    condition = jsonencode(one([for s in jsondecode(module.api[0].policies.api).Statement : s.Condition if s.Sid == "DecryptAdminToken"])) == jsonencode({
       StringEquals = {
         "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"
         "kms:ViaService"                      = "ssm.eu-west-3.amazonaws.com"
       }
     })
-    error_message = "DecryptAdminToken must be conditioned on kms:ViaService and the parameter's encryption context: ${module.api.policies.api}"
+    error_message = "DecryptAdminToken must be conditioned on kms:ViaService and the parameter's encryption context: ${module.api[0].policies.api}"
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.sweep).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.sweep).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
       AlertItems           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       DevicesAndAlertState = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
       ListAlerts           = ["dynamodb:Query"]
@@ -175,11 +187,11 @@ run "serverless_defaults" {
       OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
       TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
-    error_message = "sweep policy actions: ${module.api.policies.sweep}"
+    error_message = "sweep policy actions: ${module.api[0].policies.sweep}"
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.sweep).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.sweep).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
       AlertItems           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
       DevicesAndAlertState = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
       ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
@@ -187,14 +199,14 @@ run "serverless_defaults" {
       OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-sweep:*"]
       TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })
-    error_message = "sweep policy resources: ${module.api.policies.sweep}"
+    error_message = "sweep policy resources: ${module.api[0].policies.sweep}"
   }
 
   assert {
     # No wildcard action anywhere; no "*" resource; the only wildcards in
     # resources are a function's own log streams and the aws/ssm key pattern.
     condition = alltrue(flatten([
-      for fn, doc in module.api.policies : [
+      for fn, doc in module.api[0].policies : [
         for s in jsondecode(doc).Statement : concat(
           [for a in flatten([s.Action]) : !strcontains(a, "*")],
           [for r in flatten([s.Resource]) : r != "*" && (!strcontains(r, "*") || r == "arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-${fn}:*" || (fn == "api" && r == "arn:aws:kms:eu-west-3:123456789012:key/*"))],
@@ -308,7 +320,7 @@ run "settings_and_customer_managed_keys" {
   assert {
     condition = alltrue([
       for fn in ["api", "ingest", "sweep"] : jsonencode(one([
-        for s in jsondecode(module.api.policies[fn]).Statement : {
+        for s in jsondecode(module.api[0].policies[fn]).Statement : {
           actions   = sort(flatten([s.Action]))
           resources = flatten([s.Resource])
           condition = s.Condition
@@ -323,11 +335,11 @@ run "settings_and_customer_managed_keys" {
   }
 
   assert {
-    condition = jsonencode([for s in jsondecode(module.api.policies.api).Statement : flatten([s.Resource]) if contains(["ReadAdminToken", "DecryptAdminToken"], s.Sid)]) == jsonencode([
+    condition = jsonencode([for s in jsondecode(module.api[0].policies.api).Statement : flatten([s.Resource]) if contains(["ReadAdminToken", "DecryptAdminToken"], s.Sid)]) == jsonencode([
       ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"],
       ["arn:aws:kms:eu-west-3:123456789012:key/aaaaaaaa-0000-0000-0000-000000000002"],
     ])
-    error_message = "The admin token statements must name the given parameter and key: ${module.api.policies.api}"
+    error_message = "The admin token statements must name the given parameter and key: ${module.api[0].policies.api}"
   }
 
   assert {

@@ -51,7 +51,7 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
 // ---------------------------------------------------------------------------
 
 describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (offline)', () => {
-  const plans: Partial<Record<'serverless' | 'vpc', Plan>> = {};
+  const plans: Partial<Record<'serverless' | 'vpc' | 'frontDoor', Plan>> = {};
   let planner: OfflinePlanner | undefined;
 
   beforeAll(async () => {
@@ -61,7 +61,8 @@ describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (o
     // provider process loads its schema with both).
     plans.serverless = await planner.plan('examples/serverless.tfvars', fixtures);
     plans.vpc = await planner.plan('examples/vpc.tfvars', fixtures);
-  }, 240_000);
+    plans.frontDoor = await planner.plan('examples/serverless.tfvars', { ...fixtures, enable_front_door: 'true' });
+  }, 360_000);
 
   afterAll(async () => {
     await planner?.stop();
@@ -171,5 +172,17 @@ describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (o
         });
       }
     }
+  });
+
+  it('tags the front door too, its web ACL made by the us-east-1 provider included', () => {
+    const plan = plans.frontDoor as Plan;
+    const types = ['aws_wafv2_web_acl', 'aws_cloudfront_distribution', 'aws_ssm_parameter'];
+    for (const type of types) {
+      const [r] = created(plan, type).filter((c) => c.address.startsWith('module.front_door[0].'));
+      expect(r, type).toBeDefined();
+      expect(r?.change.after?.tags_all, type).toMatchObject({ Project: 'fire-co2-monitor', Stack: stackName(plan), Mode: 'serverless' });
+    }
+    // Nothing of the front door without the option.
+    expect(created(serverless()).filter((r) => r.address.startsWith('module.front_door'))).toEqual([]);
   });
 });

@@ -105,4 +105,20 @@ describe('the server bundle', () => {
     extra.child.kill('SIGTERM');
     expect(await extra.exited).toBe(0);
   });
+
+  it('behind a front door (FRONT_DOOR_SECRET), serves only requests carrying its header; /healthz stays open', async () => {
+    const secret = 'server-front-door-secret-0123456789';
+    const extra = await spawnStack('', { ...serverEnv(), FRONT_DOOR_SECRET: secret }, 'dist/server/server.mjs');
+    try {
+      const api = new ApiClient(extra.url, ADMIN_TOKEN);
+      const around = await api.request('GET', '/v1/devices');
+      expect(around.status).toBe(403);
+      expect(around.body.error.code).toBe('forbidden');
+      expect((await api.request('GET', '/v1/devices', { headers: { 'x-front-door-secret': secret } })).status).toBe(200);
+      expect((await api.request('GET', '/healthz', { token: null })).status).toBe(200);
+    } finally {
+      extra.child.kill('SIGTERM');
+      await extra.exited;
+    }
+  });
 });

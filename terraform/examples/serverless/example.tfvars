@@ -5,3 +5,4 @@ alert_emails      = ["safety-team@example.org"]
 alert_sms_numbers = ["+33639980000"]
 escalation_emails = ["direction@example.org"]
 ops_emails        = ["ops@example.org"]
+# enable_front_door = true   # per-client rate limits in front of the API (docs/terraform.md)

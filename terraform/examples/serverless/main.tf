@@ -39,6 +39,12 @@ variable "ops_emails" {
   type        = list(string)
 }
 
+variable "enable_front_door" {
+  description = "CloudFront + AWS WAF per-IP rate limits in front of the API (about 7 USD a month plus 1.60 USD per million requests; docs/terraform.md)."
+  type        = bool
+  default     = false
+}
+
 module "fireco2" {
   source = "../.."
 
@@ -50,6 +56,7 @@ module "fireco2" {
   alert_sms_numbers = var.alert_sms_numbers
   escalation_emails = var.escalation_emails
   ops_emails        = var.ops_emails
+  enable_front_door = var.enable_front_door
 
   notification_language  = "en"
   thresholds_preset      = "default"
@@ -61,7 +68,7 @@ module "fireco2" {
 }
 
 output "api_url" {
-  description = "Base URL of the HTTP API."
+  description = "Base URL the boards use (the front door's with enable_front_door)."
   value       = module.fireco2.api_url
 }
 

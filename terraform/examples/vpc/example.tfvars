@@ -6,3 +6,4 @@ alert_sms_numbers  = ["+33639980000"]
 escalation_emails  = ["direction@example.org"]
 ops_emails         = ["ops@example.org"]
 availability_zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
+# enable_front_door = true   # per-client rate limits in front of the API (docs/terraform.md)

@@ -19,7 +19,7 @@ variable "enable_http_api" {
 }
 
 variable "enable_sweep" {
-  description = "Create the `sweep` function and its schedule (serverless mode). In vpc mode the servers run the sweep themselves, so the root turns this off."
+  description = "Create the `sweep` function and its schedule. (The root instantiates this module in serverless mode only.)"
   type        = bool
   default     = true
 }
@@ -62,6 +62,12 @@ variable "read_token_parameter_name" {
 
 variable "admin_token_kms_key_arn" {
   description = "KMS key that encrypts the admin token parameter; null = the account's AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+}
+
+variable "front_door_secret_parameter_name" {
+  description = "SSM SecureString (alias/aws/ssm) holding the front door's origin secret, which the HTTP code reads; null = no front door."
   type        = string
   default     = null
 }

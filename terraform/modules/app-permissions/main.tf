@@ -39,6 +39,22 @@ locals {
     },
   ]
 
+  # The front door's origin secret (modules/front-door), read by the HTTP
+  # code (api and ingest), encrypted with alias/aws/ssm.
+  front_door_secret_parameter_arn = var.front_door_secret_parameter_name == null ? null : "${local.ssm_prefix}:parameter/${trimprefix(var.front_door_secret_parameter_name, "/")}"
+  front_door_secret = var.front_door_secret_parameter_name == null ? [] : [
+    { sid = "ReadFrontDoorSecret", actions = ["ssm:GetParameter"], resources = [local.front_door_secret_parameter_arn], conditions = [] },
+    {
+      sid       = "DecryptFrontDoorSecret"
+      actions   = ["kms:Decrypt"]
+      resources = ["${local.kms_prefix}:key/*"]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ssm.${var.aws.region}.amazonaws.com"] },
+        { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = [local.front_door_secret_parameter_arn] },
+      ]
+    },
+  ]
+
   via = {
     dynamodb = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${var.aws.region}.amazonaws.com"] }]
     sns      = [{ test = "StringEquals", variable = "kms:ViaService", values = ["sns.${var.aws.region}.amazonaws.com"] }]
@@ -62,7 +78,7 @@ locals {
       { sid = "DevicesAndAlertState", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], resources = [local.table.devices], conditions = [] },
       { sid = "Alerts", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources = [local.table.alerts], conditions = [] },
       { sid = "ListAlerts", actions = ["dynamodb:Query"], resources = local.index.alerts_all, conditions = [] },
-    ], local.tables_key, local.notify)
+    ], local.tables_key, local.notify, local.front_door_secret)
 
     api = concat([
       # BatchGetItem: a page of the device directory (devices.listPage).
@@ -82,7 +98,7 @@ locals {
           { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = [local.admin_token_parameter_arn] },
         ]
       },
-    ], local.read_token)
+    ], local.read_token, local.front_door_secret)
 
     # PutItem: raising `offline` on a board whose readings were never
     # evaluated creates its alert-state item (alertStates.commit, version 0).

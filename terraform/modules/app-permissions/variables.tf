@@ -50,3 +50,9 @@ variable "admin_token_kms_key_arn" {
   type        = string
   default     = null
 }
+
+variable "front_door_secret_parameter_name" {
+  description = "SSM SecureString (alias/aws/ssm) holding the front door's origin secret, which the HTTP code reads; null = no front door."
+  type        = string
+  default     = null
+}

@@ -27,6 +27,8 @@ module "permissions" {
   admin_token_parameter_name = var.admin_token_parameter_name
   admin_token_kms_key_arn    = var.admin_token_kms_key_arn
   read_token_parameter_name  = var.read_token_parameter_name
+
+  front_door_secret_parameter_name = var.front_door_secret_parameter_name
 }
 
 data "aws_iam_policy_document" "instance" {

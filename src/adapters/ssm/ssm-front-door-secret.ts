@@ -1,0 +1,45 @@
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { Log } from '../../app/ports.js';
+import type { FrontDoorSecret } from '../http/front-door.js';
+
+/**
+ * The front door's origin secret from the SSM SecureString Terraform creates
+ * (FRONT_DOOR_SECRET_PARAMETER). Read on first use and cached for a minute;
+ * when a read fails, the last value read is kept (or none: requests are then
+ * let through, see FrontDoorSecret). The value is never logged.
+ */
+export class SsmFrontDoorSecret implements FrontDoorSecret {
+  private cached: { value: string; until: number } | undefined;
+  /** After a failed read, the next try waits this long (no SSM call per request in an outage). */
+  private retryAt = 0;
+
+  constructor(
+    private readonly ssm: SSMClient,
+    private readonly parameterName: string,
+    private readonly log: Log,
+    private readonly cacheMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async current(): Promise<string | undefined> {
+    if (this.cached && this.cached.until > this.now()) return this.cached.value;
+    if (this.retryAt > this.now()) return this.cached?.value;
+    try {
+      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
+      const value = out.Parameter?.Value?.trim();
+      if (!value) {
+        this.log.error('the front door secret parameter is empty; requests are not checked', { parameter: this.parameterName });
+        return undefined;
+      }
+      this.cached = { value, until: this.now() + this.cacheMs };
+      return value;
+    } catch (error) {
+      this.retryAt = this.now() + 5_000;
+      this.log.error('reading the front door secret failed; requests are not checked until it is read', {
+        parameter: this.parameterName,
+        error: error instanceof Error ? error.name : String(error),
+      });
+      return this.cached?.value;
+    }
+  }
+}
