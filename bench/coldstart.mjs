@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark 2: Lambda cold start proxies, lean bundles vs the old layout.
 //
-// For each built zip (dist/lambda/{api,ingest,sweep}.zip): zipped and unzipped
+// For each built zip (dist/lambda/{api,ingest,sweep}.zip; web.zip, the dashboard, by size only): zipped and unzipped
 // size; then, in a fresh Node process per run (bench/lib/coldstart-child.mjs),
 // the time to import the bundle as ESM and the handler's first and second
 // (warm) invocation against dynalite on 127.0.0.1 (AWS_ENDPOINT_URL_DYNAMODB,
@@ -275,6 +275,9 @@ for (const n of names) {
   const faster = handlers[n].lean.coldTotalMs < handlers[n].baseline.coldTotalMs;
   console.log(`target ${n}: zip ${round(z, 1)} KiB (<= ${targets[n]}: ${z <= targets[n] ? 'met' : 'NOT met'}); import+first ${handlers[n].lean.coldTotalMs} ms vs ${handlers[n].baseline.coldTotalMs} ms old (${faster ? 'faster: met' : 'NOT faster'})`);
 }
+// The dashboard's function (no store, no SDK client): its size only, it has no old layout to compare with.
+const webZip = statSync(join(root, 'dist/lambda/web.zip')).size;
+console.log(`web (the dashboard, apart from api): zip ${round(webZip / 1024, 1)} KiB`);
 console.log('');
 const ingestWarm = handlers.ingest.lean;
 const lambda = {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
+import { webRoutes } from '../adapters/http/web-routes.js';
 import { ingestRoutes, type ApiDeps } from '../adapters/http/routes.js';
 import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
 import { createApiDeps } from '../adapters/compose.js';
@@ -115,6 +116,7 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
     const handlers = {
       ingest: httpLambdaHandler(createApi(ingestRoutes(deps), obs.logger), obs),
       api: httpLambdaHandler(createApi(managementRoutes(deps), obs.logger), obs),
+      web: httpLambdaHandler(createApi(webRoutes(), obs.logger), obs),
     };
     const server = await startHttpServer(dispatchToLambdas(handlers), {
       port: config.port,

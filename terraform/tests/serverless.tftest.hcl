@@ -55,7 +55,7 @@ run "serverless_defaults" {
   }
 
   assert {
-    condition     = jsonencode(module.api.function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep" })
+    condition     = jsonencode(module.api.function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep", web = "fctest-web" })
     error_message = "serverless mode creates the api, ingest and sweep functions, named <name>-<role>."
   }
 
@@ -65,7 +65,7 @@ run "serverless_defaults" {
   }
 
   assert {
-    condition     = jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fctest-http/access", api = "/aws/lambda/fctest-api", ingest = "/aws/lambda/fctest-ingest", sweep = "/aws/lambda/fctest-sweep" })
+    condition     = jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fctest-http/access", api = "/aws/lambda/fctest-api", ingest = "/aws/lambda/fctest-ingest", sweep = "/aws/lambda/fctest-sweep", web = "/aws/lambda/fctest-web" })
     error_message = "Each function logs to /aws/lambda/<function>, the HTTP API to its access log group."
   }
 
