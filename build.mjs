@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Bundles every deployable: the web dashboard (dist/web), one zip per Lambda
 // handler (dist/lambda/<name>.zip), the local stack (dist/server/local.mjs) and,
-// when present, the device agent. The dashboard is built first: the api Lambda
-// and the local stack embed it (no S3, nothing to deploy beside the zips).
+// when present, the device agent. The dashboard is built first: the web Lambda,
+// the server variant and the local stack embed it (no S3, nothing to deploy beside the zips).
 // Zips are byte-for-byte reproducible (fixed order, timestamps and modes), so
 // Terraform's source_code_hash only changes when the code does.
 import { build } from 'esbuild';
@@ -24,6 +24,8 @@ export const lambdas = {
   api: 'src/handlers/api.ts',
   ingest: 'src/handlers/ingest.ts',
   sweep: 'src/handlers/sweep.ts',
+  // The dashboard's page and files (src/adapters/http/dashboard-paths.ts): no store, no AWS client.
+  web: 'src/handlers/web.ts',
 };
 
 // The AWS SDK's ESM build needs `require` for a few Node built-ins.
@@ -41,7 +43,7 @@ const WEB_TYPES = {
 
 /**
  * dist/web: index.html, fingerprinted assets under assets/, and assets.json,
- * the manifest the api bundles embed: [{path, contentType, immutable, encoding, body}].
+ * the manifest the web Lambda and the servers embed: [{path, contentType, immutable, encoding, body}].
  */
 async function buildWeb() {
   const outdir = join(dist, 'web');
@@ -154,13 +156,33 @@ function environmentCredentialsOnly() {
   };
 }
 
+/**
+ * In the Lambda bundles only: SDK parts no function of ours runs, replaced by
+ * small stand-ins (each file says why): the event-stream serde (no DynamoDB,
+ * SNS or SSM operation streams events) and mnemonist's LRU cache (behind the
+ * endpoint-discovery cache, which is off). 9 KiB of every zip.
+ */
+function unusedSdkParts() {
+  const standIns = {
+    '@smithy/core/event-streams': join(root, 'src', 'handlers', 'lambda-no-event-streams.ts'),
+    'mnemonist/lru-cache': join(root, 'src', 'handlers', 'lambda-endpoint-lru.ts'),
+  };
+  return {
+    name: 'unused-sdk-parts',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^(@smithy\/core\/event-streams|mnemonist\/lru-cache)$/ }, (args) => ({ path: standIns[args.path] }));
+    },
+  };
+}
+
 /** Modules a Lambda bundle must never hold (test/bundles.test.ts reads the metafiles). */
 export const forbiddenInLambda = {
-  all: ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
+  all: ['mnemonist', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
   api: ['@aws-sdk/client-sns'],
   // ingest reads the front door's origin secret from SSM (when there is one), so it holds that client too.
   ingest: [],
   sweep: ['@aws-sdk/client-ssm'],
+  web: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/client-ssm', '@aws-sdk/credential-provider-env'],
 };
 
 /**
@@ -185,7 +207,7 @@ export function lambdaBuildOptions() {
   const options = selfContained();
   return {
     ...options,
-    plugins: [...options.plugins, environmentCredentialsOnly()],
+    plugins: [...options.plugins, environmentCredentialsOnly(), unusedSdkParts()],
     // The map stays beside the zip; the comment lets `node --enable-source-maps` find it after unzipping next to it.
     sourcemap: 'linked',
     metafile: true,
@@ -244,7 +266,7 @@ async function main() {
   const only = process.argv.slice(2);
   const want = (part) => (only.length === 0 && part !== 'docs') || only.includes(part);
   await mkdir(dist, { recursive: true });
-  // The api Lambda and the local stack embed the dashboard: building either builds it first.
+  // The web Lambda and the servers embed the dashboard: building any of them builds it first.
   if (want('web') || want('lambda') || want('server')) {
     const assets = await buildWeb();
     const gzipped = assets.reduce((sum, a) => sum + gzipSync(Buffer.from(a.body, a.encoding), { level: 9 }).length, 0);

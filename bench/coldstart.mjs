@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark 2: Lambda cold start proxies, lean bundles vs the old layout.
 //
-// For each built zip (dist/lambda/{api,ingest,sweep}.zip): zipped and unzipped
+// For each built zip (dist/lambda/{api,ingest,sweep}.zip; web.zip, the dashboard, by size only): zipped and unzipped
 // size; then, in a fresh Node process per run (bench/lib/coldstart-child.mjs),
 // the time to import the bundle as ESM and the handler's first and second
 // (warm) invocation against dynalite on 127.0.0.1 (AWS_ENDPOINT_URL_DYNAMODB,
@@ -211,28 +211,29 @@ for (let i = 0; i < 3; i++) {
 // The device partition after these posts (alert state with a full heat history): item sizes for the cost model.
 const partition = await db.send(new store.QueryCommand({ TableName: tables.devices, KeyConditionExpression: 'deviceId = :d', ExpressionAttributeValues: { ':d': deviceId }, ConsistentRead: true }));
 const deviceItem = partition.Items.find((i) => i.sk === 'device');
-const alertItem = partition.Items.find((i) => i.sk === 'alerts');
+// Storage v2: the alert state is part of the device item (no item of its own any more).
+const alertStates = new store.DynamoAlertStateStore(db, tables.devices);
+const alertState = await alertStates.read(deviceId);
 const readingItems = await db.send(new store.QueryCommand({ TableName: tables.readings, KeyConditionExpression: 'deviceId = :d', ExpressionAttributeValues: { ':d': deviceId }, Limit: 1 }));
 const itemSizes = {
   deviceItemBytes: itemSize(deviceItem),
-  alertStateItemBytes: itemSize(alertItem),
-  heatHistorySamples: alertItem.heatHistory?.length ?? 0,
+  alertStateItemBytes: 0, // inside deviceItemBytes
+  heatHistorySamples: alertState.heatHistory?.length ?? 0,
   readingItemBytes: itemSize(readingItems.Items[0]),
   readingItem: readingItems.Items[0],
 };
 
 // Sweep time per device: --sweep-devices boards seen a minute ago, with an alert state like the one above.
-const alertStates = new store.DynamoAlertStateStore(db, tables.devices);
 const devices = new store.DynamoDeviceStore(db, tables.devices);
 const seenAt = new Date(Date.now() - 60_000).toISOString();
-const { deviceId: _d, sk: _s, version: _v, ...stateFields } = alertItem;
+const stateFields = { ...alertState, pending: {} };
 for (let i = 0; i < sweepDevices; i += 20) {
   await Promise.all(
     Array.from({ length: Math.min(20, sweepDevices - i) }, async (_, j) => {
       const id = `sweep-${i + j}`;
       await createDevice(store, db, tables, id);
-      await devices.recordContact(id, seenAt, deviceItem.latest);
-      await alertStates.commit(id, 0, { ...stateFields, pending: {} }, []);
+      const previous = await alertStates.read(id);
+      if (!(await devices.recordPost(id, { seenAt, latest: deviceItem.latest, previous, next: { ...stateFields, version: previous.version }, queued: [] }))) throw new Error(`sweep setup: ${id} not written`);
     }),
   );
 }
@@ -275,6 +276,9 @@ for (const n of names) {
   const faster = handlers[n].lean.coldTotalMs < handlers[n].baseline.coldTotalMs;
   console.log(`target ${n}: zip ${round(z, 1)} KiB (<= ${targets[n]}: ${z <= targets[n] ? 'met' : 'NOT met'}); import+first ${handlers[n].lean.coldTotalMs} ms vs ${handlers[n].baseline.coldTotalMs} ms old (${faster ? 'faster: met' : 'NOT faster'})`);
 }
+// The dashboard's function (no store, no SDK client): its size only, it has no old layout to compare with.
+const webZip = statSync(join(root, 'dist/lambda/web.zip')).size;
+console.log(`web (the dashboard, apart from api): zip ${round(webZip / 1024, 1)} KiB`);
 console.log('');
 const ingestWarm = handlers.ingest.lean;
 const lambda = {

@@ -188,7 +188,8 @@ export function oldModel(input, m = OLD_MEASURED) {
     add('Instances', `EC2 t4g.small x ${instances}`, instances * HOURS * P.ec2T4gSmallPerHour, `max(${input.minInstances}, peak 1.5 x ${round(postsPerSecond, 0)} posts/s / ${input.postsPerInstance} posts/s per instance (assumed, not measured))`);
     add('Instances', 'EBS gp3', instances * input.ebsGb * P.ebsGp3PerGbMonth, `${input.ebsGb} GB each`);
   }
-  // Fixed: terraform/modules/observability and alerts (2 dashboards, ~15 alarms, 2 KMS keys: alerts and ops topics),
+  // Fixed: terraform/modules/observability and alerts (2 dashboards, 17 alarms in serverless mode: errors and
+  // throttles of the 4 functions, 3 table throttles, 6 of the platform; 2 KMS keys: alerts and ops topics),
   // and in logs mode the 4 fleet metrics its metric filters make from the reading lines.
   if (input.alarms > 0) add('CloudWatch', 'alarms (fleet)', input.alarms * P.cloudwatchAlarmPerMonth, `${input.alarms} alarms`);
   if (input.dashboards > 0) add('CloudWatch', 'dashboards (fleet)', input.dashboards * P.cloudwatchDashboardPerMonth, `${input.dashboards} dashboards (free if the account has fewer than 3 others)`);
@@ -229,14 +230,16 @@ export function designParameters(input, flags = {}) {
   };
   const perPost = Math.max(1, Math.round(input.uploadInterval / input.interval));
   const logs = cs?.lambda?.ingestLogLinesPerPost6;
-  // Only a build that logs one line per post measures the new design's log bytes (the old one logged per reading).
-  const onePerPost = logs && logs.logs <= 2;
+  // Only a build whose lines do not grow with the readings measures the new design's log bytes (the old one
+  // logged per reading): fewer lines than the post's 6 readings with DEVICE_SERIES=off. Each line pays
+  // CloudWatch's per-event overhead, counted once below: the others are added here.
+  const perPostLines = logs && logs.off < 6 ? logs.off : undefined;
   return {
     readingsPerPost: pick('per-post', st && [st.readingsPerPost, st.from], [perPost, `upload interval ${input.uploadInterval} s / a reading every ${input.interval} s (adaptive uploads, quiet board)`]),
     bytesPerReading: pick('bytes-per-reading', st && [st.bytesStoredPerReading, st.from], [60, 'one packed attribute per reading (26-character id + ~20 B of measurements) + its share of the bucket item and its 100 B overhead']),
     writeUnitsPerPost: pick('wcu-per-post', st && [st.writeUnitsPerPost, st.from], [3, 'issue 12 target for a post of 30 readings: the bucket UpdateItem(s) + one device item write']),
     readUnitsPerPost: pick('rcu-per-post', st && [st.readUnitsPerPost, st.from], [1, 'issue 12 target: one strongly consistent read of the device item (key, thresholds, alert state)']),
-    appLogBytesPerPost: pick('log-bytes', onePerPost && [cs.lambda.ingestLogBytesPerPost6.logs, `bench/results/coldstart.json (${cs.at}), warm post`], [450, 'one structured log line per post (request, device, counts, duration)']),
+    appLogBytesPerPost: pick('log-bytes', perPostLines && [cs.lambda.ingestLogBytesPerPost6.off + (perPostLines - 1) * EVENT_OVERHEAD, `bench/results/coldstart.json (${cs.at}), warm post: ${perPostLines} lines (request, post summary, EMF metrics)`], [450, 'one structured log line per post (request, device, counts, duration)']),
     lambdaMsPerPost: pick('lambda-ms', cs?.lambda && [cs.lambda.ingestWarmMsPerPost6, `bench/results/coldstart.json (${cs.at}), warm post of 6 against dynalite on this machine`], [60, 'a warm post: one read and two writes to DynamoDB']),
     sweepMsPerDevice: pick('sweep-ms-per-device', cs?.lambda && [cs.lambda.sweepMsPerDevice, `bench/results/coldstart.json (${cs.at})`], [1.5, 'old full scan (an upper bound: the new sweep works in proportion to what is due)']),
     deviceItemBytes: pick('device-item-bytes', cs?.itemSizes && [cs.itemSizes.deviceItemBytes + cs.itemSizes.alertStateItemBytes, `bench/results/coldstart.json (${cs.at}): device + alert state`], [1400, 'device + latest + alert state in one item']),
@@ -384,7 +387,7 @@ export function inputsFromFlags(flags) {
     smsPrice: num('sms-price', P.smsPerMessage),
     criticalShare: num('critical-share', 0.5),
     logRetentionDays: num('log-retention-days', 30),
-    alarms: num('alarms', 15),
+    alarms: num('alarms', 17),
     dashboards: num('dashboards', 2),
     kmsKeys: num('kms-keys', 2),
     natGateways: num('nat-gateways', 1),

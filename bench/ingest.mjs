@@ -17,8 +17,14 @@
 // With alerting (10 boards by default), 1% of readings carry co2 1500 and the
 // next one is back to normal: each raises then resolves a co2 alert.
 //
+// Readings are --step-seconds apart (default 10, one reading every 10 s as
+// the issue's fleet samples): a 5-minute bucket then holds 30 readings, as in
+// use. At --step-seconds 1 a bucket grows to 300 readings (~20 KB) and each
+// post rewrites it (the store reads and writes the whole item).
+//
 //   node bench/ingest.mjs [--seconds 4] [--boards 1,10,50] [--batches 1,10,100]
 //                         [--alert-boards 10] [--alert-batches 10,100] [--max-in-flight 1000]
+//                         [--step-seconds 10]
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +37,7 @@ const flags = parseFlags();
 const seconds = numFlag(flags, 'seconds', 4, 0.5, 120);
 // Readings in flight at once (N x B): past the store's few seconds of work, a phase is one slow round.
 const maxInFlight = numFlag(flags, 'max-in-flight', 1000, 1, 100_000);
+const stepMs = numFlag(flags, 'step-seconds', 10, 0.001, 3600) * 1000;
 const list = (name, def) => (flags[name] === undefined ? def : String(flags[name]).split(',').filter(Boolean).map(Number));
 const boardsList = list('boards', [1, 10, 50]);
 const batchList = list('batches', [1, 10, 30, 100]);
@@ -87,7 +94,7 @@ async function runConfig({ boards, batch, alerting }) {
       const readings = [];
       for (let i = 0; i < size; i++) {
         const seq = seqs[b]++;
-        const r = normalReading(b, seq, baseMs + seq * 1000);
+        const r = normalReading(b, seq, baseMs + seq * stepMs);
         if (alerting && seq % 100 === 50) r.co2 = 1500; // raises co2 (>= 1000); the next reading (< 900) resolves it
         readings.push(r);
       }
@@ -95,7 +102,7 @@ async function runConfig({ boards, batch, alerting }) {
     };
     // Warm-up, not counted: one small post per board on each side.
     await Promise.all(keys.map((key, b) => client.request('POST', '/v1/readings', { token: key, body: batchOf(b, Math.min(batch, 10)) })));
-    await raw.write({ boards, batch: Math.min(batch, 10), total: boards * Math.min(batch, 10), maxSeconds: 10 });
+    await raw.write({ boards, batch: Math.min(batch, 10), total: boards * Math.min(batch, 10), maxSeconds: 10, stepMs });
 
     const api = { readings: 0, seconds: 0, latencies: [], statuses: {}, cpu: 0, logBytes: 0 };
     const rawTotals = { readings: 0, seconds: 0, batchMs: [] };
@@ -120,7 +127,7 @@ async function runConfig({ boards, batch, alerting }) {
       api.cpu += cpuSeconds(stack.pid) - cpu0;
       api.logBytes += stack.logBytes() - log0;
       // The same number of readings straight into the store, same pattern, bounded in time.
-      const r = await raw.write({ boards, batch, total: accepted, maxSeconds: Math.max(5, seconds * 2) });
+      const r = await raw.write({ boards, batch, total: accepted, maxSeconds: Math.max(5, seconds * 2), stepMs });
       rawTotals.readings += r.written;
       rawTotals.seconds += r.seconds;
       rawTotals.batchMs.push(...r.batchMs);
@@ -196,7 +203,7 @@ for (const r of runs) {
 console.log(`\n${table(rows)}\n`);
 console.log('alerting/plain compares API/raw ratios (each against the raw phases run beside it), so machine load cancels out.');
 const file = writeResult('ingest', {
-  parameters: { seconds, phases: 2, maxInFlight, boards: boardsList, batches: batchList, alertBoards, alertBatches, writeConcurrency: 16, skipped },
+  parameters: { seconds, phases: 2, maxInFlight, stepSeconds: stepMs / 1000, boards: boardsList, batches: batchList, alertBoards, alertBatches, writeConcurrency: 16, skipped },
   totalSeconds: round((performance.now() - t0) / 1000, 1),
   runs,
 });

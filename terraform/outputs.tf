@@ -46,7 +46,7 @@ output "alerts_topic_arn" {
 }
 
 output "function_names" {
-  description = "Lambda function names by role (api, ingest, sweep in serverless mode; none in vpc mode, where the servers do their work)."
+  description = "Lambda function names by role (api, ingest, sweep, web in serverless mode; none in vpc mode, where the servers do their work)."
   value       = local.serverless ? module.api[0].function_names : {}
 }
 

@@ -318,6 +318,7 @@ variable "lambda_reserved_concurrency" {
     api    = optional(number)
     ingest = optional(number)
     sweep  = optional(number)
+    web    = optional(number)
   })
   default = null
 

@@ -89,6 +89,11 @@ describe('Lambda bundles', () => {
       const inputs = Object.keys(meta.inputs);
       const packages = new Set(inputs.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean));
       for (const forbidden of [...forbiddenInLambda.all, ...forbiddenInLambda[name]]) expect(packages.has(forbidden), `${name} bundles ${forbidden}`).toBe(false);
+      // A part of @smithy/core, not a package: the event-stream serde no function uses (build.mjs, unusedSdkParts).
+      expect(inputs.filter((f) => f.includes('/submodules/event-streams/')), `${name} bundles the event-stream serde`).toEqual([]);
+      // The dashboard is the web function's alone.
+      expect(inputs.includes('src/web/assets.ts'), `${name} embeds the dashboard`).toBe(name === 'web');
+      if (name === 'web') continue;
       // What each one does need is there (the check above cannot pass on an empty or wrong metafile).
       expect(packages.has('@aws-sdk/client-dynamodb'), `${name} has DynamoDB`).toBe(true);
       expect(packages.has('@aws-sdk/credential-provider-env'), `${name} has the environment provider`).toBe(true);
@@ -199,7 +204,7 @@ describe('Lambda bundles, imported and called', () => {
     ...extra,
   });
 
-  /** The whole path through the three zips under one node; returns the node's version. */
+  /** The whole path through the four zips under one node; returns the node's version. */
   async function registerPostReadSweep(node: string, tag: string): Promise<string> {
     const deviceId = `smoke-${tag}`;
     const ts = new Date(Date.now() - 60_000).toISOString();
@@ -220,6 +225,11 @@ describe('Lambda bundles, imported and called', () => {
 
     const swept = await runSmoke(node, unzipped('sweep', tag), env(), [{}]);
     expect(swept.results, swept.output).toEqual([{ returned: null }]);
+
+    // The dashboard, with no setting at all: the web function needs none.
+    const page = await runSmoke(node, unzipped('web', tag), { PATH: process.env.PATH, HOME: scratch, AWS_LAMBDA_FUNCTION_NAME: 'smoke-web', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' }, [httpEvent('GET', '/'), httpEvent('POST', '/')]);
+    expect(page.results.map((r) => r.statusCode), page.output).toEqual([200, 405]);
+    expect(Buffer.from(page.results[0]!.body!, 'base64').toString('utf8')).toMatch(/<html/i);
     return swept.node;
   }
 

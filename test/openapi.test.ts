@@ -64,5 +64,8 @@ describe('the route table drives Terraform and the Lambda dispatch', () => {
     for (const method of ['GET', 'PUT', 'DELETE', 'HEAD']) expect(functionFor(method, '/v1/readings')).toBe('api');
     expect(functionFor('GET', '/v1/devices/a.b/readings')).toBe('api');
     expect(functionFor('GET', '/nothing')).toBe('api');
+    // The dashboard's paths, any method (API Gateway: ANY / and ANY /assets/{proxy+}), go to web.
+    for (const method of ['GET', 'HEAD', 'POST']) for (const path of ['/', '/assets/app-X.js']) expect(functionFor(method, path)).toBe('web');
+    expect(functionFor('GET', '/assetsx')).toBe('api');
   });
 });

@@ -6,7 +6,7 @@
 // the readings table, `attribute_not_exists`), 16 in flight per batch: the raw
 // per-reading write rate of the store, the ceiling the packed layout is
 // measured against. No HTTP, no auth, no device record, no alerts.
-//   message {write: {boards, batch, total, maxSeconds}} -> {written, duplicates, seconds, batchMs}
+//   message {write: {boards, batch, total, maxSeconds, stepMs}} -> {written, duplicates, seconds, batchMs}
 //   message {exit: true}
 import { startDynalite } from '../../src/adapters/local/dynalite.ts';
 import { createLocalClients } from '../../src/adapters/dynamodb/client.ts';
@@ -30,7 +30,7 @@ const baseMs = Date.now() - 20 * 86_400_000;
 const retentionDays = 90;
 const seqs = new Map(); // per board, across phases: every reading is new
 
-async function write({ boards, batch, total, maxSeconds }) {
+async function write({ boards, batch, total, maxSeconds, stepMs = 1000 }) {
   // A client per phase (as the stack's, createLocalClients): between phases this process idles for
   // seconds, and keep-alive sockets that dynalite closed meanwhile must not fail the next burst.
   const { base, db } = createLocalClients(store.endpoint);
@@ -52,7 +52,7 @@ async function write({ boards, batch, total, maxSeconds }) {
         for (let i = 0; i < n; i++) {
           const seq = seqs.get(board) ?? 0;
           seqs.set(board, seq + 1);
-          items.push(normalReading(board, seq, baseMs + seq * 1000));
+          items.push(normalReading(board, seq, baseMs + seq * stepMs));
         }
         const t0 = performance.now();
         try {

@@ -7,6 +7,7 @@ import type { HttpRequest, HttpResponse } from '../adapters/http/types.js';
 export interface LambdaHandlers {
   ingest: HttpLambdaHandler;
   api: HttpLambdaHandler;
+  web: HttpLambdaHandler;
 }
 
 function localContext(functionName: string, requestId: string): Context {
@@ -28,7 +29,7 @@ function localContext(functionName: string, requestId: string): Context {
 
 /**
  * Route a request to the same Lambda handler API Gateway would call (the
- * route table's function; `api` for anything else, as `$default`) through a
+ * route table's function, `web` for the dashboard; `api` for anything else, as `$default`) through a
  * payload 2.0 event, and turn the result back into a response.
  */
 export function dispatchToLambdas(handlers: LambdaHandlers): (request: HttpRequest, sourceIp: string) => Promise<HttpResponse> {

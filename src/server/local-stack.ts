@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createApi } from '../adapters/http/api.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
+import { webRoutes } from '../adapters/http/web-routes.js';
 import { ingestRoutes, type ApiDeps } from '../adapters/http/routes.js';
 import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
 import { createApiDeps } from '../adapters/compose.js';
@@ -134,6 +135,7 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
     const handlers = {
       ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
       api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
+      web: httpLambdaHandler(behindFrontDoor(createApi(webRoutes(), obs.logger), frontDoor), obs),
     };
     const server = await startHttpServer(dispatchToLambdas(handlers), {
       port: config.port,

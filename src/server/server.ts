@@ -6,6 +6,7 @@ import { createApi } from '../adapters/http/api.js';
 import { MAX_BODY_BYTES } from '../adapters/http/json-body.js';
 import { httpLambdaHandler } from '../adapters/http/lambda-handler.js';
 import { managementRoutes } from '../adapters/http/management-routes.js';
+import { webRoutes } from '../adapters/http/web-routes.js';
 import { ingestRoutes } from '../adapters/http/routes.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { createObservability } from '../adapters/observability/powertools.js';
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     dispatchToLambdas({
       ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
       api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
+      web: httpLambdaHandler(behindFrontDoor(createApi(webRoutes(), obs.logger), frontDoor), obs),
     }),
     // Above the load balancer's 60 s idle timeout, so it never reuses a connection we are closing.
     { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, maxRequestsInFlight: c.maxRequestsInFlight, maxReadingsInFlight: c.maxReadingsInFlight, weigh: readingsInRequest, log: obs.logger },

@@ -66,8 +66,8 @@ variables {
   readings_throttling_burst_limit = 300
   readings_throttling_rate_limit  = 150
 
-  # The root gives the module terraform/app-routes.json (+ GET / and $default).
-  routes            = merge({ for r in jsondecode(file("app-routes.json")).routes : "${r.method} ${r.path}" => r.function }, { "GET /" = "api", "$default" = "api" })
+  # The root gives the module terraform/app-routes.json (+ the dashboard's two routes and $default).
+  routes            = merge({ for r in jsondecode(file("app-routes.json")).routes : "${r.method} ${r.path}" => r.function }, { "ANY /" = "web", "ANY /assets/{proxy+}" = "web", "$default" = "api" })
   access_log_format = "{\"requestId\":\"$context.requestId\",\"sourceIp\":\"$context.identity.sourceIp\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\",\"integrationError\":\"$context.integrationErrorMessage\"}"
 }
 
@@ -86,7 +86,7 @@ run "functions_logs_and_stage" {
       f.filename == "tests/fixtures/lambda/${k}.zip" && f.source_code_hash == filebase64sha256("tests/fixtures/lambda/${k}.zip") &&
       jsonencode(f.environment[0].variables) == jsonencode({ NODE_OPTIONS = "--enable-source-maps", READINGS_TABLE = "fcapi-readings" }) &&
       f.logging_config[0].log_group == "/aws/lambda/fcapi-${k}"
-    ]) && length(aws_lambda_function.this) == 3
+    ]) && length(aws_lambda_function.this) == 4
     error_message = "Every function: index.handler on nodejs22.x/arm64 from <dist>/<fn>.zip, the shared environment, its own log group."
   }
 
@@ -94,7 +94,8 @@ run "functions_logs_and_stage" {
     condition = (
       aws_lambda_function.this["api"].timeout == 29 && aws_lambda_function.this["ingest"].timeout == 29 && aws_lambda_function.this["sweep"].timeout == 50 &&
       aws_lambda_function.this["ingest"].reserved_concurrent_executions == 10 &&
-      aws_lambda_function.this["api"].reserved_concurrent_executions == -1 && aws_lambda_function.this["sweep"].reserved_concurrent_executions == -1
+      aws_lambda_function.this["api"].reserved_concurrent_executions == -1 && aws_lambda_function.this["sweep"].reserved_concurrent_executions == -1 &&
+      aws_lambda_function.this["web"].timeout == 29
     )
     error_message = "Timeouts per role; reserved concurrency only where asked (-1 = unreserved)."
   }
@@ -105,7 +106,7 @@ run "functions_logs_and_stage" {
   }
 
   assert {
-    condition     = alltrue([for k, r in aws_iam_role.function : jsondecode(r.assume_role_policy).Statement[0].Principal.Service == "lambda.amazonaws.com"]) && length(aws_iam_role.function) == 3
+    condition     = alltrue([for k, r in aws_iam_role.function : jsondecode(r.assume_role_policy).Statement[0].Principal.Service == "lambda.amazonaws.com"]) && length(aws_iam_role.function) == 4
     error_message = "One role per function, assumed by Lambda."
   }
 
@@ -129,7 +130,7 @@ run "functions_logs_and_stage" {
 
   assert {
     condition = toset(keys(aws_apigatewayv2_route.this)) == toset([
-      "GET /healthz", "GET /", "POST /v1/devices", "GET /v1/devices", "GET /v1/devices/{deviceId}",
+      "GET /healthz", "ANY /", "ANY /assets/{proxy+}", "POST /v1/devices", "GET /v1/devices", "GET /v1/devices/{deviceId}",
       "PATCH /v1/devices/{deviceId}", "DELETE /v1/devices/{deviceId}", "POST /v1/devices/{deviceId}/keys",
       "GET /v1/devices/{deviceId}/readings", "GET /v1/alerts", "POST /v1/alerts/{alertId}/ack", "$default",
       "POST /v1/readings",
@@ -137,7 +138,7 @@ run "functions_logs_and_stage" {
       "POST /v1/silences", "GET /v1/silences", "DELETE /v1/silences/{silenceId}",
       "GET /v1/devices/{deviceId}/aggregates", "GET /v1/reports/air-quality",
     ])
-    error_message = "The routes are app-routes.json's, plus GET / and $default."
+    error_message = "The routes are app-routes.json's, plus the dashboard's two and $default."
   }
 
   assert {
@@ -161,8 +162,8 @@ run "functions_logs_and_stage" {
   }
 
   assert {
-    condition     = alltrue([for i in aws_apigatewayv2_integration.function : i.integration_type == "AWS_PROXY" && i.payload_format_version == "2.0"]) && length(aws_apigatewayv2_integration.function) == 2
-    error_message = "Two Lambda proxy integrations (api, ingest), payload format 2.0."
+    condition     = alltrue([for i in aws_apigatewayv2_integration.function : i.integration_type == "AWS_PROXY" && i.payload_format_version == "2.0"]) && length(aws_apigatewayv2_integration.function) == 3
+    error_message = "Three Lambda proxy integrations (api, ingest, web), payload format 2.0."
   }
 
   assert {
@@ -226,9 +227,9 @@ run "routes_reach_the_right_function" {
   assert {
     condition = alltrue([
       for rk, r in aws_apigatewayv2_route.this :
-      r.target == "integrations/${aws_apigatewayv2_integration.function[rk == "POST /v1/readings" ? "ingest" : "api"].id}"
-    ]) && aws_apigatewayv2_integration.function["api"].id != aws_apigatewayv2_integration.function["ingest"].id
-    error_message = "POST /v1/readings goes to ingest; every other route to api."
+      r.target == "integrations/${aws_apigatewayv2_integration.function[rk == "POST /v1/readings" ? "ingest" : contains(["ANY /", "ANY /assets/{proxy+}"], rk) ? "web" : "api"].id}"
+    ]) && length(toset([for i in aws_apigatewayv2_integration.function : i.id])) == 3
+    error_message = "POST /v1/readings goes to ingest, the dashboard's two routes to web; every other route to api."
   }
 
   assert {
@@ -240,9 +241,12 @@ run "routes_reach_the_right_function" {
     condition = (
       aws_lambda_permission.http["ingest"].source_arn == "arn:aws:execute-api:eu-west-3:123456789012:a1b2c3d4e5/*/POST/v1/readings" &&
       aws_lambda_permission.http["api"].source_arn == "arn:aws:execute-api:eu-west-3:123456789012:a1b2c3d4e5/*/*" &&
+      aws_lambda_permission.http["web"].source_arn == "arn:aws:execute-api:eu-west-3:123456789012:a1b2c3d4e5/*/*/" &&
+      aws_lambda_permission.http["web_assets"].source_arn == "arn:aws:execute-api:eu-west-3:123456789012:a1b2c3d4e5/*/*/assets/*" &&
+      aws_lambda_permission.http["web_assets"].function_name == aws_lambda_function.this["web"].function_name &&
       alltrue([for p in aws_lambda_permission.http : p.principal == "apigateway.amazonaws.com" && p.action == "lambda:InvokeFunction"])
     )
-    error_message = "API Gateway may invoke ingest through its route only, and api through this API."
+    error_message = "API Gateway may invoke ingest through its route only, web through the dashboard's routes, and api through this API."
   }
 
   assert {

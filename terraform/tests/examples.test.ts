@@ -27,10 +27,11 @@ describe.runIf(installed)('terraform/examples/<mode>/ plan offline', () => {
       'fireco2-api',
       'fireco2-ingest',
       'fireco2-sweep',
+      'fireco2-web',
     ]);
-    // Every route of the application's route table, plus `GET /` (the dashboard) and `$default`.
+    // Every route of the application's route table, plus the dashboard's two (`ANY /`, `ANY /assets/{proxy+}`) and `$default`.
     const appRoutes = (JSON.parse(readFileSync(new URL('../app-routes.json', import.meta.url), 'utf8')) as { routes: unknown[] }).routes;
-    expect(created(plan, 'aws_apigatewayv2_route').length).toBe(appRoutes.length + 2);
+    expect(created(plan, 'aws_apigatewayv2_route').length).toBe(appRoutes.length + 3);
     expect(subscriptions(plan)).toEqual([
       'module.fireco2.module.alerts.aws_sns_topic_subscription.email safety-team@example.org',
       'module.fireco2.module.alerts.aws_sns_topic_subscription.escalation direction@example.org',

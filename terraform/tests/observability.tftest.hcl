@@ -184,8 +184,8 @@ run "serverless_logs" {
   # --- Alarms: the set of the mode, all on the operations topic, alarm and OK.
   assert {
     condition = toset(keys(module.observability.alarms)) == toset([
-      "fcobs-lambda-errors-api", "fcobs-lambda-errors-ingest", "fcobs-lambda-errors-sweep",
-      "fcobs-lambda-throttles-api", "fcobs-lambda-throttles-ingest", "fcobs-lambda-throttles-sweep",
+      "fcobs-lambda-errors-api", "fcobs-lambda-errors-ingest", "fcobs-lambda-errors-sweep", "fcobs-lambda-errors-web",
+      "fcobs-lambda-throttles-api", "fcobs-lambda-throttles-ingest", "fcobs-lambda-throttles-sweep", "fcobs-lambda-throttles-web",
       "fcobs-dynamodb-throttles-readings", "fcobs-dynamodb-throttles-devices", "fcobs-dynamodb-throttles-alerts",
       "fcobs-api-5xx-rate", "fcobs-notifications-pending", "fcobs-notifications-failed",
       "fcobs-sweep-not-running", "fcobs-alerts-delivery-failed", "fcobs-sms-spend",

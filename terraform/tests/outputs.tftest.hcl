@@ -124,7 +124,7 @@ run "serverless_outputs" {
 
   assert {
     condition = (
-      jsonencode(output.function_names) == jsonencode({ api = "fcout-api", ingest = "fcout-ingest", sweep = "fcout-sweep" }) &&
+      jsonencode(output.function_names) == jsonencode({ api = "fcout-api", ingest = "fcout-ingest", sweep = "fcout-sweep", web = "fcout-web" }) &&
       jsonencode(output.table_names) == jsonencode({ alerts = "fcout-alerts", devices = "fcout-devices", readings = "fcout-readings" }) &&
       output.alerts_topic_arn == "arn:aws:sns:eu-west-3:123456789012:fcout-alerts" &&
       output.admin_token_parameter_name == "/fcout/admin-token" &&

@@ -67,7 +67,7 @@ run "serverless_defaults" {
   }
 
   assert {
-    condition     = jsonencode(module.api[0].function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep" })
+    condition     = jsonencode(module.api[0].function_names) == jsonencode({ api = "fctest-api", ingest = "fctest-ingest", sweep = "fctest-sweep", web = "fctest-web" })
     error_message = "serverless mode creates the api, ingest and sweep functions, named <name>-<role>."
   }
 
@@ -77,7 +77,7 @@ run "serverless_defaults" {
   }
 
   assert {
-    condition     = jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fctest-http/access", api = "/aws/lambda/fctest-api", ingest = "/aws/lambda/fctest-ingest", sweep = "/aws/lambda/fctest-sweep" })
+    condition     = jsonencode(output.log_group_names) == jsonencode({ access = "/aws/apigateway/fctest-http/access", api = "/aws/lambda/fctest-api", ingest = "/aws/lambda/fctest-ingest", sweep = "/aws/lambda/fctest-sweep", web = "/aws/lambda/fctest-web" })
     error_message = "Each function logs to /aws/lambda/<function>, the HTTP API to its access log group."
   }
 
@@ -231,27 +231,27 @@ run "read_token_enabled" {
   }
 
   assert {
-    condition = jsonencode({ for s in jsondecode(module.api.policies.api).Statement : s.Sid => [sort(flatten([s.Action])), sort(flatten([s.Resource]))] if can(regex("Token$", s.Sid)) }) == jsonencode({
+    condition = jsonencode({ for s in jsondecode(module.api[0].policies.api).Statement : s.Sid => [sort(flatten([s.Action])), sort(flatten([s.Resource]))] if can(regex("Token$", s.Sid)) }) == jsonencode({
       DecryptAdminToken = [["kms:Decrypt"], ["arn:aws:kms:eu-west-3:123456789012:key/*"]]
       DecryptReadToken  = [["kms:Decrypt"], ["arn:aws:kms:eu-west-3:123456789012:key/*"]]
       ReadAdminToken    = [["ssm:GetParameter"], ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]]
       ReadReadToken     = [["ssm:GetParameter"], ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/read-token"]]
     })
-    error_message = "api policy token statements: ${module.api.policies.api}"
+    error_message = "api policy token statements: ${module.api[0].policies.api}"
   }
 
   assert {
-    condition = jsonencode(one([for s in jsondecode(module.api.policies.api).Statement : s.Condition if s.Sid == "DecryptReadToken"])) == jsonencode({
+    condition = jsonencode(one([for s in jsondecode(module.api[0].policies.api).Statement : s.Condition if s.Sid == "DecryptReadToken"])) == jsonencode({
       StringEquals = {
         "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/read-token"
         "kms:ViaService"                      = "ssm.eu-west-3.amazonaws.com"
       }
     })
-    error_message = "DecryptReadToken must be conditioned on kms:ViaService and the read token parameter: ${module.api.policies.api}"
+    error_message = "DecryptReadToken must be conditioned on kms:ViaService and the read token parameter: ${module.api[0].policies.api}"
   }
 
   assert {
-    condition     = alltrue([for fn in ["ingest", "sweep"] : !strcontains(module.api.policies[fn], "ssm:")])
+    condition     = alltrue([for fn in ["ingest", "sweep"] : !strcontains(module.api[0].policies[fn], "ssm:")])
     error_message = "ingest and sweep never read a token parameter."
   }
 }
@@ -260,7 +260,7 @@ run "read_token_off_by_default" {
   command = plan
 
   assert {
-    condition     = !contains(keys(output.app_environment), "READ_TOKEN_PARAMETER") && output.read_token_parameter_name == null && !strcontains(module.api.policies.api, "read-token")
+    condition     = !contains(keys(output.app_environment), "READ_TOKEN_PARAMETER") && output.read_token_parameter_name == null && !strcontains(module.api[0].policies.api, "read-token")
     error_message = "Without enable_read_token the app is told of no read token and nothing is granted."
   }
 }

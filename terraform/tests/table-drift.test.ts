@@ -131,11 +131,11 @@ describe.skipIf(!installed && !requireTools)('Terraform plans of the examples (o
     expect(names.sort()).toEqual(expected.sort());
   });
 
-  it('plans the serverless example: HTTP API and three functions, no network', () => {
+  it('plans the serverless example: HTTP API and four functions (web: the dashboard), no network', () => {
     const types = new Set(created(serverless()).map((r) => r.type));
     expect(types).toContain('aws_apigatewayv2_api');
     expect(created(serverless(), 'aws_lambda_function').map((r) => r.change.after?.function_name).sort()).toEqual(
-      ['api', 'ingest', 'sweep'].map((f) => `${stackName(serverless())}-${f}`),
+      ['api', 'ingest', 'sweep', 'web'].map((f) => `${stackName(serverless())}-${f}`),
     );
     expect(types).not.toContain('aws_vpc');
     expect(types).not.toContain('aws_nat_gateway');

@@ -97,10 +97,10 @@ describe('webRoutes', () => {
 });
 
 describe('the dashboard inside the bundles (no S3, nothing beside them)', () => {
-  it('the api Lambda zip serves it through API Gateway payload 2.0 events', () => {
-    const dir = join(scratch, 'api');
+  it('the web Lambda zip serves it through API Gateway payload 2.0 events', () => {
+    const dir = join(scratch, 'web');
     mkdirSync(dir, { recursive: true });
-    execFileSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', 'dist/lambda/api.zip', dir]);
+    execFileSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', 'dist/lambda/web.zip', dir]);
     const event = (path: string, headers: Record<string, string>) => ({
       version: '2.0',
       routeKey: '$default',
@@ -113,7 +113,7 @@ describe('the dashboard inside the bundles (no S3, nothing beside them)', () => 
     writeFileSync(
       join(dir, 'serve.mjs'),
       `const { handler } = await import('./index.mjs');
-const context = { awsRequestId: 'local', functionName: 'api', getRemainingTimeInMillis: () => 30000 };
+const context = { awsRequestId: 'local', functionName: 'web', getRemainingTimeInMillis: () => 30000 };
 const out = [];
 for (const e of JSON.parse(process.argv[2])) out.push(await handler(e, context));
 console.log(JSON.stringify(out));\n`,
@@ -122,12 +122,8 @@ console.log(JSON.stringify(out));\n`,
     const stdout = execFileSync(process.execPath, [join(dir, 'serve.mjs'), JSON.stringify(events)], {
       cwd: dir,
       env: {
+        // No table, token or region: the web function needs no setting.
         PATH: process.env.PATH,
-        READINGS_TABLE: 't-readings',
-        DEVICES_TABLE: 't-devices',
-        ALERTS_TABLE: 't-alerts',
-        ADMIN_TOKEN_PARAMETER: '/t/admin-token',
-        AWS_REGION: 'eu-west-3',
         POWERTOOLS_METRICS_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

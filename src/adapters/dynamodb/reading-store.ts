@@ -4,17 +4,19 @@ import type { ReadingPage, ReadingQuery, ReadingStore, StoreBatchResult, StoredR
 import { forEachLimited } from '../../app/concurrency.js';
 import { invalidCursor, openCursor, sealCursor } from '../../app/cursor.js';
 import { isConditionalCheckFailed } from './client.js';
+import { formatUtc } from '../../domain/time.js';
 import {
   BUCKET_MS,
   bucketKey,
   bucketStartMs,
+  compareStored,
   decodeReading,
-  decodeTimed,
+  encodedTsMs,
   encodeReading,
+  holdsReading,
   isReadingAttribute,
   parseBucketKey,
   readingAttribute,
-  compareStored,
 } from './reading-codec.js';
 
 type Item = Record<string, unknown>;
@@ -191,7 +193,7 @@ export class DynamoReadingStore implements ReadingStore {
     const fromMs = query.from !== undefined ? Date.parse(query.from) : 0;
     const toMs = query.to !== undefined ? Date.parse(query.to) : MAX_TIME_MS;
     const scope = `readings|${deviceId}|${query.from ?? ''}|${query.to ?? ''}`;
-    let after: { tsMs: number; name: string } | undefined;
+    let after: Position | undefined;
     if (query.cursor !== undefined) {
       const position = openCursor(scope, query.cursor, ['p', 'k']);
       const tsMs = Date.parse(position.p as string);
@@ -199,31 +201,51 @@ export class DynamoReadingStore implements ReadingStore {
       after = { tsMs, name: position.k as string };
     }
     const wanted = query.limit + 1;
-    const found: { tsMs: number; name: string; reading: StoredReading }[] = [];
-    let group: { start: number; items: Item[] } | undefined;
-    const flush = () => {
-      if (!group) return;
-      const inBucket: typeof found = [];
-      for (const item of group.items) {
-        for (const [name, value] of Object.entries(item)) {
-          if (!isReadingAttribute(name) || typeof value !== 'string') continue;
-          const { reading, tsMs } = decodeTimed(name, value, group.start);
-          if (tsMs < fromMs || tsMs >= toMs) continue;
-          if (after && compareStored({ tsMs, name }, after) <= 0) continue;
-          inBucket.push({ tsMs, name, reading });
-        }
-      }
-      // Sub-buckets of one bucket hold readings in arrival order: sort the bucket as a whole.
-      inBucket.sort(compareStored);
-      found.push(...inBucket);
-      group = undefined;
+    const found: Encoded[] = [];
+    let itemsRead = 0;
+    // Ask for about as many buckets as the page needs: ~30 readings a bucket
+    // at first (a board sampling every 10 s), then as many as the buckets
+    // read so far held. Fewer items read per page, and rarely a second call.
+    const perCall = () => {
+      const perBucket = itemsRead === 0 ? 30 : Math.max(1, found.length / itemsRead);
+      return Math.max(2, Math.min(200, Math.ceil((wanted - found.length) / perBucket) + 1));
     };
-    const lo = `${bucketKey(bucketStartMs(deviceId, after ? after.tsMs : fromMs), 0)}`;
-    const hi = `${bucketKey(bucketStartMs(deviceId, toMs - 1), 999)}`;
-    // Buckets hold ~30 readings in normal use: ask for about enough of them, more as needed.
-    const perCall = Math.max(2, Math.min(200, Math.ceil(wanted / 20) + 1));
-    let start: Item | undefined;
-    scan: do {
+    for await (const bucket of this.buckets(deviceId, after ? after.tsMs : fromMs, toMs, perCall)) {
+      itemsRead += bucket.items.length;
+      found.push(...inOrder(bucket, fromMs, toMs, after));
+      // Buckets partition time: every later bucket holds only later readings.
+      if (found.length >= wanted) break;
+    }
+    // Only the page's readings are decoded.
+    const page = found.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((f) => decodeReading(f.name, f.value, f.start)),
+      ...(found.length > query.limit && last ? { nextCursor: sealCursor(scope, { p: formatUtc(last.tsMs), k: last.name }) } : {}),
+    };
+  }
+
+  /** Straight through the buckets of the range (no pages, no cursor): aggregates and exports read this. */
+  async *readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading> {
+    const fromMs = Date.parse(fromIso);
+    const toMs = Date.parse(toIso);
+    for await (const bucket of this.buckets(deviceId, fromMs, toMs, () => undefined)) {
+      for (const f of inOrder(bucket, fromMs, toMs, undefined)) yield decodeReading(f.name, f.value, f.start);
+    }
+  }
+
+  /**
+   * The buckets that may hold readings with fromMs <= ts < toMs, in time
+   * order, each with all its sub-buckets (which may straddle the store's
+   * pages): a strongly consistent Query, `limit()` items a call (undefined:
+   * the store's 1 MB pages).
+   */
+  private async *buckets(deviceId: string, fromMs: number, toMs: number, limit: () => number | undefined): AsyncGenerator<Bucket> {
+    const lo = bucketKey(bucketStartMs(deviceId, fromMs), 0);
+    const hi = bucketKey(bucketStartMs(deviceId, toMs - 1), 999);
+    let group: Bucket | undefined;
+    let startKey: Item | undefined;
+    do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -231,37 +253,53 @@ export class DynamoReadingStore implements ReadingStore {
           ExpressionAttributeNames: { '#b': 'bucket' },
           ExpressionAttributeValues: { ':d': deviceId, ':lo': lo, ':hi': hi },
           ConsistentRead: true,
-          Limit: perCall,
-          ExclusiveStartKey: start,
+          Limit: limit(),
+          ExclusiveStartKey: startKey,
         }),
       );
       for (const item of (out.Items ?? []) as Item[]) {
-        const bucketStart = parseBucketKey(item.bucket as string).start;
-        if (group && group.start !== bucketStart) {
-          flush();
-          // Buckets partition time: every later bucket holds only later readings.
-          if (found.length >= wanted) break scan;
+        const start = parseBucketKey(item.bucket as string).start;
+        if (group && group.start !== start) {
+          yield group;
+          group = undefined;
         }
-        group ??= { start: bucketStart, items: [] };
+        group ??= { start, items: [] };
         group.items.push(item);
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    flush();
-    const page = found.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((f) => f.reading),
-      ...(found.length > query.limit && last ? { nextCursor: sealCursor(scope, { p: last.reading.ts, k: last.name }) } : {}),
-    };
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    if (group) yield group;
   }
+}
 
-  async *readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.query(deviceId, { from: fromIso, to: toIso, limit: 1000, ...(cursor ? { cursor } : {}) });
-      yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor);
+interface Position {
+  tsMs: number;
+  name: string;
+}
+
+/** A reading as stored, its ts already read: decoded only if it is returned. */
+interface Encoded extends Position {
+  value: string;
+  start: number;
+}
+
+interface Bucket {
+  start: number;
+  items: Item[];
+}
+
+/** One bucket's readings within [fromMs, toMs) and after `after`, in the route's order (sub-buckets hold arrival order: sorted as a whole). */
+function inOrder(bucket: Bucket, fromMs: number, toMs: number, after: Position | undefined): Encoded[] {
+  const out: Encoded[] = [];
+  for (const item of bucket.items) {
+    for (const name in item) {
+      const value = item[name];
+      if (!holdsReading(name) || typeof value !== 'string') continue;
+      const tsMs = encodedTsMs(value, bucket.start);
+      if (tsMs < fromMs || tsMs >= toMs) continue;
+      if (after && compareStored({ tsMs, name }, after) <= 0) continue;
+      out.push({ tsMs, name, value, start: bucket.start });
+    }
   }
+  return out.sort(compareStored);
 }

@@ -80,7 +80,7 @@ function assetRoute(asset: WebAsset): Route {
 
 /**
  * `GET /` (the dashboard) and `GET /assets/...` (its fingerprinted files),
- * served by the api function from the files embedded in its bundle. Without
+ * served by the web function (and the Node edge) from the files embedded in its bundle. Without
  * them (run from source before `node build.mjs web`, or a bundle made without
  * build.mjs's plugin) `GET /` answers `503` saying so; the API itself runs.
  */

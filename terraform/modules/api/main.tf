@@ -1,6 +1,7 @@
 # The Lambda functions of the platform, their IAM roles and log groups, the
 # schedule of the `sweep` function (when enable_sweep) and (when
-# enable_http_api) the API Gateway HTTP API in front of `api` and `ingest`.
+# enable_http_api) the API Gateway HTTP API in front of `api`, `ingest` and
+# `web` (the dashboard's page and files, apart so the api stays small).
 #
 # ARNs used in the IAM policies are built from names (tables, topic, log
 # groups, parameter) so that every policy is known, and shown in full, at
@@ -15,7 +16,7 @@ locals {
 
   all_functions = {
     api = {
-      description = "HTTP API: devices, readings, alerts, health and dashboard"
+      description = "HTTP API: devices, readings, alerts, silences, health"
       timeout     = var.api_timeout_seconds
       http        = true
     }
@@ -28,6 +29,11 @@ locals {
       description = "Scheduled: offline detection, pending notifications, reminders"
       timeout     = var.sweep_timeout_seconds
       http        = false
+    }
+    web = {
+      description = "HTTP API: the dashboard (GET / and /assets/...), no store access"
+      timeout     = var.api_timeout_seconds
+      http        = true
     }
   }
   functions = { for k, f in local.all_functions : k => f if f.http ? var.enable_http_api : var.enable_sweep }
@@ -81,8 +87,9 @@ module "permissions" {
 data "aws_iam_policy_document" "function" {
   for_each = local.functions
 
+  # `web` has no statements of its own: it only writes its logs.
   dynamic "statement" {
-    for_each = module.permissions.statements[each.key]
+    for_each = lookup(module.permissions.statements, each.key, [])
     content {
       sid       = statement.value.sid
       actions   = statement.value.actions
@@ -272,7 +279,7 @@ resource "aws_apigatewayv2_stage" "default" {
 }
 
 resource "aws_apigatewayv2_integration" "function" {
-  for_each = var.enable_http_api ? toset(["api", "ingest"]) : toset([])
+  for_each = var.enable_http_api ? toset(["api", "ingest", "web"]) : toset([])
 
   api_id                 = aws_apigatewayv2_api.http[0].id
   description            = "${var.name}-${each.key}"
@@ -293,15 +300,18 @@ resource "aws_apigatewayv2_route" "this" {
 
 resource "aws_lambda_permission" "http" {
   for_each = var.enable_http_api ? {
-    # `api` serves every route but the upload, including $default.
-    api = "${aws_apigatewayv2_api.http[0].execution_arn}/*/*"
+    # `api` serves every route but the upload and the dashboard, including $default.
+    api = { function = "api", source_arn = "${aws_apigatewayv2_api.http[0].execution_arn}/*/*" }
     # `ingest` can be invoked through its one route only.
-    ingest = "${aws_apigatewayv2_api.http[0].execution_arn}/*/POST/v1/readings"
+    ingest = { function = "ingest", source_arn = "${aws_apigatewayv2_api.http[0].execution_arn}/*/POST/v1/readings" }
+    # `web` through the dashboard's two routes only (`ANY /`, `ANY /assets/{proxy+}`).
+    web        = { function = "web", source_arn = "${aws_apigatewayv2_api.http[0].execution_arn}/*/*/" }
+    web_assets = { function = "web", source_arn = "${aws_apigatewayv2_api.http[0].execution_arn}/*/*/assets/*" }
   } : {}
 
-  statement_id  = "AllowHttpApi"
+  statement_id  = each.key == "web_assets" ? "AllowHttpApiAssets" : "AllowHttpApi"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this[each.key].function_name
+  function_name = aws_lambda_function.this[each.value.function].function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = each.value
+  source_arn    = each.value.source_arn
 }

@@ -14,7 +14,7 @@ output "api_stage_name" {
 }
 
 output "function_names" {
-  description = "Lambda function names by role (api, ingest with enable_http_api; sweep with enable_sweep)."
+  description = "Lambda function names by role (api, ingest, web with enable_http_api; sweep with enable_sweep)."
   value       = { for k, f in aws_lambda_function.this : k => f.function_name }
 }
 

@@ -101,11 +101,12 @@ variable "sweep_timeout_seconds" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function (api, ingest, sweep); an absent or null entry means unreserved."
+  description = "Reserved concurrency per function (api, ingest, sweep, web); an absent or null entry means unreserved."
   type = object({
     api    = optional(number)
     ingest = optional(number)
     sweep  = optional(number)
+    web    = optional(number)
   })
   default = null
 }
