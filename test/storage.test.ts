@@ -17,6 +17,7 @@ import { formatUtc } from '../src/domain/time.js';
 import { dynamoDbLocalJar, javaVersion, startDynaliteEngine, startDynamoDbLocal, type Engine } from './helpers/dynamo-engines.js';
 import { toolMissing } from './helpers/require-tool.js';
 import { bucketStartMs } from '../src/adapters/dynamodb/reading-codec.js';
+import { Bucketer, type Bucket } from '../src/domain/aggregates.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ingestBatch, type IngestDeps } from '../src/app/ingest.js';
@@ -260,6 +261,60 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(items.length).toBeGreaterThan(new Set(items.map((i) => String(i.bucket).split('#')[0])).size);
       expect((await all(deviceId, readings)).map((r) => r.id)).toEqual(batch.map((r) => r.id));
     }, 120_000);
+
+    it('summarizes a range per minute: exact under retries and late readings, the summary of an ended bucket kept and used', async () => {
+      const deviceId = 'r-sum';
+      let seed = 7;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const batch: Reading[] = Array.from({ length: 1000 }, (_, i) => ({
+        id: `s-${i}`,
+        ts: at(i * 7),
+        ...(i % 5 === 0 ? {} : { co2: 400 + Math.floor(rand() * 1200) }),
+        temperature: Math.round((18 + rand() * 6) * 10) / 10,
+        smoke: rand() / 10,
+        ...(i % 3 === 0 ? { flame: i === 300 } : {}),
+      }));
+      for (let i = 0; i < batch.length; i += 250) await store(deviceId, batch.slice(i, i + 250));
+      const from = at(17);
+      const to = at(1000 * 7 - 23);
+      const expected = (step: number, rs: Reading[]) => {
+        const b = new Bucketer(step);
+        for (const r of rs) if (r.ts >= from && r.ts < to) b.add(r);
+        return b.result();
+      };
+      const summarized = async (step: number) => {
+        const b = new Bucketer(step);
+        for await (const m of readings.summarizeRange(deviceId, from, to)) b.addSummary(m);
+        return b.result();
+      };
+      const same = (got: Bucket[], want: Bucket[]) => {
+        const noAvg = (bs: Bucket[]) => bs.map((b) => JSON.parse(JSON.stringify(b, (k, v) => (k === 'avg' ? 0 : v))));
+        expect(noAvg(got)).toEqual(noAvg(want));
+        got.forEach((g, i) => {
+          for (const f of ['co2', 'temperature', 'smoke'] as const) expect(Math.abs((g[f]?.avg ?? 0) - (want[i]?.[f]?.avg ?? 0))).toBeLessThan(1e-9);
+        });
+      };
+      for (const step of [60, 300, 3600]) same(await summarized(step), expected(step, batch));
+      // The buckets inside the range ended days ago: their summaries are kept, and the next reader uses them.
+      const kept = (await bucketItems(deviceId)).filter((item) => typeof item.agg === 'string');
+      expect(kept.length).toBeGreaterThan(15);
+      const firstAnswer = await summarized(300);
+      expect(await summarized(300)).toEqual(firstAnswer);
+      // A retry of everything (duplicates: counted once) and one late reading into a kept bucket: still exact.
+      const late: Reading = { id: 'late', ts: at(3000 + 3), co2: 9999, temperature: 40, flame: true };
+      for (let i = 0; i < batch.length; i += 250) await store(deviceId, batch.slice(i, i + 250));
+      expect((await store(deviceId, [late])).stored).toEqual([late]);
+      for (const step of [60, 300, 3600]) same(await summarized(step), expected(step, [...batch, late]));
+      expect((await summarized(60)).find((b) => b.ts === formatUtc(Math.floor(Date.parse(late.ts) / 60_000) * 60_000))?.co2?.max).toBe(9999);
+      // A bucket that ended less than SUMMARY_AFTER_MS ago is summarized but not kept (the live bucket changes at every post).
+      const recent = 'r-sum-recent';
+      const nowIso = formatUtc(Date.now() - 60_000);
+      await readings.storeBatch(recent, [{ ts: nowIso, co2: 500 }], formatUtc(Date.now()), 90);
+      const b = new Bucketer(60);
+      for await (const m of readings.summarizeRange(recent, formatUtc(Date.now() - 3_600_000), formatUtc(Date.now() + 60_000))) b.addSummary(m);
+      expect(b.result().map((x) => x.count)).toEqual([1]);
+      expect((await bucketItems(recent)).filter((item) => item.agg !== undefined)).toEqual([]);
+    });
 
     it('bounds by from (inclusive) and to (exclusive), across buckets', async () => {
       const deviceId = 'r-range';

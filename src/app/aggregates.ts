@@ -32,6 +32,6 @@ export async function deviceAggregates(deps: AggregatesDeps, deviceId: string, q
   const { from, to, step } = aggregateQuery(query);
   if (!(await deps.devices.get(deviceId))) throw new ApiError('not_found', `no device ${deviceId}`);
   const bucketer = new Bucketer(step);
-  for await (const reading of deps.readings.readRange(deviceId, from, to)) bucketer.add(reading);
+  for await (const minute of deps.readings.summarizeRange(deviceId, from, to)) bucketer.addSummary(minute);
   return { items: bucketer.result() };
 }

@@ -2,6 +2,7 @@ import type { DeviceLabel, RenderedNotification } from '../domain/alerts/message
 import type { Silence } from '../domain/alerts/silence.js';
 import type { Alert, AlertState, PendingNotification } from '../domain/alerts/types.js';
 import type { DeviceRecord } from '../domain/device.js';
+import type { MinuteSummary } from '../domain/aggregates.js';
 import type { Reading } from '../domain/reading.js';
 import type { ThresholdsOverride } from '../domain/thresholds.js';
 
@@ -102,6 +103,8 @@ export interface ReadingStore {
   query(deviceId: string, query: ReadingQuery): Promise<ReadingPage>;
   /** Every stored reading with from <= ts < to, ascending by ts, each once. */
   readRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<StoredReading>;
+  /** The readings with from <= ts < to as per-UTC-minute summaries, each reading counted once (a store may keep them). */
+  summarizeRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<MinuteSummary>;
 }
 
 export interface AdminTokenVerifier {

@@ -145,42 +145,45 @@ run "settings_routes_and_instance_policy" {
   # server's own needs.
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      DecryptAdminToken = ["kms:Decrypt"]
-      Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
-      FetchBundle       = ["s3:GetObject"]
-      ListAlerts        = ["dynamodb:Query"]
-      Notify            = ["sns:Publish"]
-      OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      ReadAdminToken    = ["ssm:GetParameter"]
-      ReadReadings      = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      SessionManager    = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
-      TopicKey          = ["kms:Decrypt", "kms:GenerateDataKey"]
+      AlertItems           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DecryptAdminToken    = ["kms:Decrypt"]
+      Devices              = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      FetchBundle          = ["s3:GetObject"]
+      KeepReadingSummaries = ["dynamodb:UpdateItem"]
+      ListAlerts           = ["dynamodb:Query"]
+      Notify               = ["sns:Publish"]
+      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadAdminToken       = ["ssm:GetParameter"]
+      ReadReadings         = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      SessionManager       = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+      TopicKey             = ["kms:Decrypt", "kms:GenerateDataKey"]
     })
     error_message = "instance policy actions: ${module.server[0].instance_policy}"
   }
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
-      AlertItems        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
-      DecryptAdminToken = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
-      Devices           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
-      FetchBundle       = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
-      ListAlerts        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
-      Notify            = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
-      OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
-      ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
-      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
-      SessionManager    = ["*"]
-      TopicKey          = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
+      AlertItems           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts"]
+      DecryptAdminToken    = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+      Devices              = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-devices"]
+      FetchBundle          = ["arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs", "arn:aws:s3:::fcsrv-bundle-123456789012-eu-west-3/server/server.mjs.map"]
+      KeepReadingSummaries = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
+      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-alerts/index/byStatus"]
+      Notify               = ["arn:aws:sns:eu-west-3:123456789012:fcsrv-alerts"]
+      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/firemon/fcsrv/server:*"]
+      ReadAdminToken       = ["arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token"]
+      ReadReadings         = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fcsrv-readings"]
+      SessionManager       = ["*"]
+      TopicKey             = ["arn:aws:kms:eu-west-3:123456789012:key/11111111-2222-3333-4444-555555555555"]
     })
     error_message = "instance policy resources: ${module.server[0].instance_policy}"
   }
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => s.Condition if can(s.Condition) }) == jsonencode({
-      DecryptAdminToken = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } }
-      TopicKey          = { StringEquals = { "kms:ViaService" = "sns.eu-west-3.amazonaws.com" } }
+      DecryptAdminToken    = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } }
+      KeepReadingSummaries = { "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "sizeEstimate"] } }
+      TopicKey             = { StringEquals = { "kms:ViaService" = "sns.eu-west-3.amazonaws.com" } }
     })
     error_message = "The keys are usable only through SSM (for the admin token alone) and SNS: ${module.server[0].instance_policy}"
   }

@@ -143,26 +143,28 @@ run "serverless_defaults" {
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.api[0].policies.api).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      AlertItems        = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      DecryptAdminToken = ["kms:Decrypt"]
-      Devices           = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
-      ListAlerts        = ["dynamodb:Query"]
-      OwnLogs           = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      ReadAdminToken    = ["ssm:GetParameter"]
-      ReadReadings      = ["dynamodb:Query"]
+      AlertItems           = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      DecryptAdminToken    = ["kms:Decrypt"]
+      Devices              = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
+      KeepReadingSummaries = ["dynamodb:UpdateItem"]
+      ListAlerts           = ["dynamodb:Query"]
+      OwnLogs              = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      ReadAdminToken       = ["ssm:GetParameter"]
+      ReadReadings         = ["dynamodb:BatchGetItem", "dynamodb:Query"]
     })
     error_message = "api policy actions: ${module.api[0].policies.api}"
   }
 
   assert {
     condition = jsonencode({ for s in jsondecode(module.api[0].policies.api).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
-      AlertItems        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
-      DecryptAdminToken = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
-      Devices           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
-      ListAlerts        = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
-      OwnLogs           = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-api:*"]
-      ReadAdminToken    = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]
-      ReadReadings      = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
+      AlertItems           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts"]
+      DecryptAdminToken    = ["arn:aws:kms:eu-west-3:123456789012:key/*"]
+      Devices              = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-devices"]
+      KeepReadingSummaries = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
+      ListAlerts           = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byDevice", "arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-alerts/index/byStatus"]
+      OwnLogs              = ["arn:aws:logs:eu-west-3:123456789012:log-group:/aws/lambda/fctest-api:*"]
+      ReadAdminToken       = ["arn:aws:ssm:eu-west-3:123456789012:parameter/fctest/admin-token"]
+      ReadReadings         = ["arn:aws:dynamodb:eu-west-3:123456789012:table/fctest-readings"]
     })
     error_message = "api policy resources: ${module.api[0].policies.api}"
   }
@@ -176,6 +178,14 @@ run "serverless_defaults" {
       }
     })
     error_message = "DecryptAdminToken must be conditioned on kms:ViaService and the parameter's encryption context: ${module.api[0].policies.api}"
+  }
+
+  assert {
+    # The api function may write one attribute of a bucket item, its summary: never a reading.
+    condition = jsonencode(one([for s in jsondecode(module.api[0].policies.api).Statement : s.Condition if s.Sid == "KeepReadingSummaries"])) == jsonencode({
+      "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "sizeEstimate"] }
+    })
+    error_message = "KeepReadingSummaries must be limited to the summary attribute: ${module.api[0].policies.api}"
   }
 
   assert {

@@ -1,4 +1,6 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { summarizeMinutes, type MinuteSummary, type TimedMeasurements } from '../../domain/aggregates.js';
+import { decodeMeasurements, decodeSummaries, encodeSummaries, SUMMARY_ATTRIBUTE } from './bucket-summary.js';
 import type { Reading } from '../../domain/reading.js';
 import type { ReadingPage, ReadingQuery, ReadingStore, StoreBatchResult, StoredReading } from '../../app/ports.js';
 import { forEachLimited } from '../../app/concurrency.js';
@@ -30,6 +32,14 @@ const MAX_CHUNK_BYTES = 64_000;
 /** Buckets written in parallel per batch. */
 const BUCKET_CONCURRENCY = 8;
 const MAX_TIME_MS = 8_640_000_000_000_000;
+/**
+ * A bucket's summary is kept once the bucket ended this long ago: later
+ * writes (a backlog) are rare then, while the live bucket changes at every
+ * post and would cost a write at every chart refresh.
+ */
+export const SUMMARY_AFTER_MS = 15 * 60_000;
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
 
 interface Entry {
   reading: Reading;
@@ -232,6 +242,99 @@ export class DynamoReadingStore implements ReadingStore {
     for await (const bucket of this.buckets(deviceId, fromMs, toMs, () => undefined)) {
       for (const f of inOrder(bucket, fromMs, toMs, undefined)) yield decodeReading(f.name, f.value, f.start);
     }
+  }
+
+  /**
+   * Per-minute summaries of [from, to): a bucket item lying wholly inside the
+   * range gives its kept summary when that is still valid (only its key, its
+   * `sizeEstimate` and the summary are read); any other item is read whole,
+   * its readings in the range summarized, and, when it lies inside the range
+   * and its bucket ended SUMMARY_AFTER_MS ago, its summary kept for the next
+   * reader (a conditional write on `sizeEstimate`: a reading stored meanwhile
+   * wins, and the summary is simply not kept).
+   */
+  async *summarizeRange(deviceId: string, fromIso: string, toIso: string, nowMs = Date.now()): AsyncIterable<MinuteSummary> {
+    const fromMs = Date.parse(fromIso);
+    const toMs = Date.parse(toIso);
+    let whole: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[] = [];
+    const flush = async () => {
+      const batch = whole;
+      whole = [];
+      return batch.length === 0 ? [] : this.summarizeItems(batch, fromMs, toMs);
+    };
+    let startKey: Item | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'deviceId = :d AND #b BETWEEN :lo AND :hi',
+          ProjectionExpression: 'deviceId, #b, #z, #a',
+          ExpressionAttributeNames: { '#b': 'bucket', '#z': 'sizeEstimate', '#a': SUMMARY_ATTRIBUTE },
+          ExpressionAttributeValues: { ':d': deviceId, ':lo': bucketKey(bucketStartMs(deviceId, fromMs), 0), ':hi': bucketKey(bucketStartMs(deviceId, toMs - 1), 999) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (out.Items ?? []) as Item[]) {
+        const start = parseBucketKey(item.bucket as string).start;
+        const inside = start >= fromMs && start + BUCKET_MS <= toMs;
+        const kept = inside ? decodeSummaries(item[SUMMARY_ATTRIBUTE], item.sizeEstimate) : undefined;
+        if (kept) {
+          yield* kept;
+          continue;
+        }
+        whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
+        if (whole.length >= BATCH_GET_KEYS) yield* await flush();
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    yield* await flush();
+  }
+
+  /** Read the items whole (BatchGetItem, strongly consistent), summarize their readings in range, keep what may be kept. */
+  private async summarizeItems(batch: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[], fromMs: number, toMs: number): Promise<MinuteSummary[]> {
+    const byKey = new Map(batch.map((b) => [b.key.bucket as string, b]));
+    const items: Item[] = [];
+    let keys: Item[] = batch.map((b) => b.key);
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      items.push(...((out.Responses?.[this.tableName] ?? []) as Item[]));
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+    }
+    const summaries: MinuteSummary[] = [];
+    const keeps: { key: Item; sizeEstimate: number; text: string }[] = [];
+    for (const item of items) {
+      const meta = byKey.get(item.bucket as string);
+      if (!meta) continue;
+      const readings: TimedMeasurements[] = [];
+      for (const name in item) {
+        const value = item[name];
+        if (!holdsReading(name) || typeof value !== 'string') continue;
+        const measured = decodeMeasurements(value, meta.start);
+        if (measured.tsMs >= fromMs && measured.tsMs < toMs) readings.push(measured);
+      }
+      const minutes = summarizeMinutes(readings);
+      summaries.push(...minutes);
+      if (meta.keep && typeof item.sizeEstimate === 'number') keeps.push({ key: meta.key, sizeEstimate: item.sizeEstimate, text: encodeSummaries(minutes, item.sizeEstimate) });
+    }
+    await forEachLimited(keeps, BUCKET_CONCURRENCY, async ({ key, sizeEstimate, text }) => {
+      await this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #a = :a',
+            ConditionExpression: '#z = :z',
+            ExpressionAttributeNames: { '#a': SUMMARY_ATTRIBUTE, '#z': 'sizeEstimate' },
+            ExpressionAttributeValues: { ':a': text, ':z': sizeEstimate },
+          }),
+        )
+        // A cache: a reading stored meanwhile (condition failed), a throttle or a missing grant only means
+        // the next reader summarizes this bucket again; the answer computed here is exact either way.
+        .catch(() => undefined);
+    });
+    return summaries;
   }
 
   /**

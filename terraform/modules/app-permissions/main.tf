@@ -83,7 +83,12 @@ locals {
     api = concat([
       # BatchGetItem: a page of the device directory (devices.listPage).
       { sid = "Devices", actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], resources = [local.table.devices], conditions = [] },
-      { sid = "ReadReadings", actions = ["dynamodb:Query"], resources = [local.table.readings], conditions = [] },
+      # BatchGetItem: whole bucket items whose kept summary is stale (aggregates).
+      { sid = "ReadReadings", actions = ["dynamodb:BatchGetItem", "dynamodb:Query"], resources = [local.table.readings], conditions = [] },
+      # Keeping a bucket's summary (attribute agg, conditional on sizeEstimate): that attribute only, never a reading.
+      { sid = "KeepReadingSummaries", actions = ["dynamodb:UpdateItem"], resources = [local.table.readings], conditions = [
+        { test = "ForAllValues:StringEquals", variable = "dynamodb:Attributes", values = ["agg", "bucket", "deviceId", "sizeEstimate"] },
+      ] },
       # PutItem: a new silence (alerts table, silence#<id>).
       { sid = "AlertItems", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], resources = [local.table.alerts], conditions = [] },
       { sid = "ListAlerts", actions = ["dynamodb:Query"], resources = local.index.alerts_all, conditions = [] },
