@@ -135,7 +135,8 @@ export async function startLocalStack(config: LocalConfig, options: LocalStackOp
     const handlers = {
       ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
       api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
-      web: httpLambdaHandler(behindFrontDoor(createApi(webRoutes(), obs.logger), frontDoor), obs),
+      // The page and its files carry no data: served either way, as the web function does in AWS.
+      web: httpLambdaHandler(createApi(webRoutes(), obs.logger), obs),
     };
     const server = await startHttpServer(dispatchToLambdas(handlers), {
       port: config.port,

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     dispatchToLambdas({
       ingest: httpLambdaHandler(behindFrontDoor(createApi(ingestRoutes(deps), obs.logger), frontDoor), obs),
       api: httpLambdaHandler(behindFrontDoor(createApi(managementRoutes(deps), obs.logger), frontDoor), obs),
-      web: httpLambdaHandler(behindFrontDoor(createApi(webRoutes(), obs.logger), frontDoor), obs),
+      // The page and its files carry no data: served either way, as the web function does in AWS.
+      web: httpLambdaHandler(createApi(webRoutes(), obs.logger), obs),
     }),
     // Above the load balancer's 60 s idle timeout, so it never reuses a connection we are closing.
     { port: c.port, host: c.host, maxBodyBytes: MAX_BODY_BYTES, keepAliveTimeoutMs: 65_000, maxRequestsInFlight: c.maxRequestsInFlight, maxReadingsInFlight: c.maxReadingsInFlight, weigh: readingsInRequest, log: obs.logger },

@@ -190,6 +190,7 @@ run "enabled_serverless" {
         ["DecryptFrontDoorSecret", "arn:aws:kms:eu-west-3:123456789012:key/*"],
       ]
       sweep = []
+      web   = []
     })
     error_message = "api and ingest read the front door secret (and decrypt it through SSM only); sweep does not."
   }
