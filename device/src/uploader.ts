@@ -43,6 +43,8 @@ export interface UploaderDeps {
 
 /** How a wait may be cut short: by any new data, only by an urgent sample, or by nothing but stop(). */
 type WaitKind = 'idle' | 'transient' | 'firm';
+/** `--drain` gives up after this many failed uploads in a row (with the backoff between them). */
+export const DRAIN_MAX_FAILURES = 5;
 
 interface Step {
   waitMs: number;
@@ -165,11 +167,16 @@ export class Uploader {
    * readings are reported, not waited for.
    */
   async drain(): Promise<number> {
+    let failures = 0;
     while (!this.stopping) {
       this.d.flush?.();
-      if (this.store.pending === 0) return 0;
+      const before = this.store.pending;
+      if (before === 0) return 0;
       const step = await this.step();
       if (this.stats.state === 'holding') return this.store.pending;
+      // An API that stays unreachable (or keeps refusing) ends the drain: what is left stays queued.
+      failures = step.kind !== 'idle' && this.store.pending >= before ? failures + 1 : 0;
+      if (failures >= DRAIN_MAX_FAILURES) return this.store.pending;
       if (step.waitMs > 0 && !this.stopping) await this.sleep(step.waitMs, step.kind);
     }
     return this.store.pending;

@@ -10,7 +10,7 @@ import { createPoster } from '../src/http.js';
 import { DurableQueue } from '../src/queue/queue.js';
 import { encodeSample } from '../src/record.js';
 import { UlidFactory } from '../src/ulid.js';
-import { Uploader, type UploaderOptions } from '../src/uploader.js';
+import { DRAIN_MAX_FAILURES, Uploader, type UploaderOptions } from '../src/uploader.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { captureLog } from './helpers/log.js';
 import { tmpDir } from './helpers/tmp.js';
@@ -167,6 +167,24 @@ describe('uploader against a real HTTP server', () => {
     servers.push(back);
     await waitFor(() => queue.stats().pending === 0, 5_000, 'queue drained after the server came back');
     expect(storedIds(back)).toEqual([...ids].sort());
+  });
+
+  it('drain delivers through a few failures, and gives up (readings kept) when the API stays unreachable', async () => {
+    let calls = 0;
+    const api = await new TestApi((req, store) => (++calls <= 2 ? { status: 503 } : accept(req, store))).listen();
+    servers.push(api);
+    const flaky = setup(`http://127.0.0.1:${api.port}`);
+    expect(await flaky.up.drain()).toBe(0);
+    expect(storedIds(api)).toEqual([...flaky.ids].sort());
+    const gone = await new TestApi(accept).listen();
+    const port = gone.port;
+    await gone.close();
+    const away = setup(`http://127.0.0.1:${port}`, { backoffMaxMs: 50 });
+    const started = Date.now();
+    expect(await away.up.drain()).toBe(10);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(away.cap.find('upload failed (network)').length).toBe(DRAIN_MAX_FAILURES);
+    expect(away.queue.stats().pending).toBe(10);
   });
 
   it('times out a server that hangs, and retries', async () => {
