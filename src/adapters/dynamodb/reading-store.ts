@@ -262,32 +262,17 @@ export class DynamoReadingStore implements ReadingStore {
       whole = [];
       return batch.length === 0 ? [] : this.summarizeItems(batch, fromMs, toMs);
     };
-    let startKey: Item | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'deviceId = :d AND #b BETWEEN :lo AND :hi',
-          ProjectionExpression: 'deviceId, #b, #z, #a',
-          ExpressionAttributeNames: { '#b': 'bucket', '#z': 'sizeEstimate', '#a': SUMMARY_ATTRIBUTE },
-          ExpressionAttributeValues: { ':d': deviceId, ':lo': bucketKey(bucketStartMs(deviceId, fromMs), 0), ':hi': bucketKey(bucketStartMs(deviceId, toMs - 1), 999) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of (out.Items ?? []) as Item[]) {
-        const start = parseBucketKey(item.bucket as string).start;
-        const inside = start >= fromMs && start + BUCKET_MS <= toMs;
-        const kept = inside ? decodeSummaries(item[SUMMARY_ATTRIBUTE], item.sizeEstimate) : undefined;
-        if (kept) {
-          yield* kept;
-          continue;
-        }
-        whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
-        if (whole.length >= BATCH_GET_KEYS) yield* await flush();
+    for await (const item of this.rangeItems(deviceId, fromMs, toMs, () => undefined, ['deviceId', 'bucket', 'sizeEstimate', SUMMARY_ATTRIBUTE])) {
+      const start = parseBucketKey(item.bucket as string).start;
+      const inside = start >= fromMs && start + BUCKET_MS <= toMs;
+      const kept = inside ? decodeSummaries(item[SUMMARY_ATTRIBUTE], item.sizeEstimate) : undefined;
+      if (kept) {
+        yield* kept;
+        continue;
       }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+      whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
+      if (whole.length >= BATCH_GET_KEYS) yield* await flush();
+    }
     yield* await flush();
   }
 
@@ -344,34 +329,39 @@ export class DynamoReadingStore implements ReadingStore {
    * the store's 1 MB pages).
    */
   private async *buckets(deviceId: string, fromMs: number, toMs: number, limit: () => number | undefined): AsyncGenerator<Bucket> {
-    const lo = bucketKey(bucketStartMs(deviceId, fromMs), 0);
-    const hi = bucketKey(bucketStartMs(deviceId, toMs - 1), 999);
     let group: Bucket | undefined;
+    for await (const item of this.rangeItems(deviceId, fromMs, toMs, limit)) {
+      const start = parseBucketKey(item.bucket as string).start;
+      if (group && group.start !== start) {
+        yield group;
+        group = undefined;
+      }
+      group ??= { start, items: [] };
+      group.items.push(item);
+    }
+    if (group) yield group;
+  }
+
+  /** The bucket items of the range in key order, whole or only the `attributes` named (strongly consistent). */
+  private async *rangeItems(deviceId: string, fromMs: number, toMs: number, limit: () => number | undefined, attributes?: readonly string[]): AsyncGenerator<Item> {
+    const projected = Object.fromEntries((attributes ?? []).map((name, i) => [`#p${i}`, name]));
     let startKey: Item | undefined;
     do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'deviceId = :d AND #b BETWEEN :lo AND :hi',
-          ExpressionAttributeNames: { '#b': 'bucket' },
-          ExpressionAttributeValues: { ':d': deviceId, ':lo': lo, ':hi': hi },
+          ...(attributes ? { ProjectionExpression: Object.keys(projected).join(', ') } : {}),
+          ExpressionAttributeNames: { '#b': 'bucket', ...projected },
+          ExpressionAttributeValues: { ':d': deviceId, ':lo': bucketKey(bucketStartMs(deviceId, fromMs), 0), ':hi': bucketKey(bucketStartMs(deviceId, toMs - 1), 999) },
           ConsistentRead: true,
           Limit: limit(),
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of (out.Items ?? []) as Item[]) {
-        const start = parseBucketKey(item.bucket as string).start;
-        if (group && group.start !== start) {
-          yield group;
-          group = undefined;
-        }
-        group ??= { start, items: [] };
-        group.items.push(item);
-      }
+      yield* (out.Items ?? []) as Item[];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    if (group) yield group;
   }
 }
 
