@@ -1,10 +1,9 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret, secretMatchesHash } from '../../app/credentials.js';
 import { adminTokenProblem, ConfigError } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log } from '../../app/ports.js';
-
-type Fetched = { value: string } | { missing: true } | { unreachable: unknown };
+import { readSecureParameter } from './secure-parameter.js';
 
 /**
  * The admin token from an SSM SecureString, provided out of band (never in
@@ -35,7 +34,7 @@ export class SsmAdminToken implements AdminTokenVerifier {
    * read, and the other routes keep serving.
    */
   async checkAtStart(): Promise<void> {
-    const fetched = await this.fetch();
+    const fetched = await readSecureParameter(this.ssm, this.parameterName);
     if ('missing' in fetched) return this.logMissing();
     if ('unreachable' in fetched) {
       this.log.error('reading the admin token parameter at start failed; it is read again on the first admin request', { parameter: this.parameterName, error: fetched.unreachable });
@@ -48,7 +47,7 @@ export class SsmAdminToken implements AdminTokenVerifier {
 
   private async currentHash(): Promise<string | undefined> {
     if (this.cached && this.cached.until > this.now()) return this.cached.hash;
-    const fetched = await this.fetch();
+    const fetched = await readSecureParameter(this.ssm, this.parameterName);
     if ('missing' in fetched) return this.logMissing();
     if ('unreachable' in fetched) {
       this.log.error('reading the admin token parameter failed', { parameter: this.parameterName, error: fetched.unreachable });
@@ -61,16 +60,6 @@ export class SsmAdminToken implements AdminTokenVerifier {
     }
     this.cached = { hash: hashSecret(fetched.value), until: this.now() + this.cacheMs };
     return this.cached.hash;
-  }
-
-  private async fetch(): Promise<Fetched> {
-    try {
-      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
-      return { value: out.Parameter?.Value?.trim() ?? '' };
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ParameterNotFound') return { missing: true };
-      return { unreachable: error };
-    }
   }
 
   private problemOf(value: string): string | undefined {

@@ -1,6 +1,7 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../../app/ports.js';
 import type { FrontDoorSecret } from '../http/front-door.js';
+import { readSecureParameter } from './secure-parameter.js';
 
 /**
  * The front door's origin secret from the SSM SecureString Terraform creates
@@ -24,22 +25,21 @@ export class SsmFrontDoorSecret implements FrontDoorSecret {
   async current(): Promise<string | undefined> {
     if (this.cached && this.cached.until > this.now()) return this.cached.value;
     if (this.retryAt > this.now()) return this.cached?.value;
-    try {
-      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
-      const value = out.Parameter?.Value?.trim();
-      if (!value) {
-        this.log.error('the front door secret parameter is empty; requests are not checked', { parameter: this.parameterName });
-        return undefined;
-      }
-      this.cached = { value, until: this.now() + this.cacheMs };
-      return value;
-    } catch (error) {
-      this.retryAt = this.now() + 5_000;
-      this.log.error('reading the front door secret failed; requests are not checked until it is read', {
-        parameter: this.parameterName,
-        error: error instanceof Error ? error.name : String(error),
-      });
-      return this.cached?.value;
+    const read = await readSecureParameter(this.ssm, this.parameterName);
+    if ('value' in read && read.value) {
+      this.cached = { value: read.value, until: this.now() + this.cacheMs };
+      return read.value;
     }
+    if ('value' in read) {
+      this.log.error('the front door secret parameter is empty; requests are not checked', { parameter: this.parameterName });
+      return undefined;
+    }
+    this.retryAt = this.now() + 5_000;
+    const error = 'unreachable' in read ? read.unreachable : 'ParameterNotFound';
+    this.log.error('reading the front door secret failed; requests are not checked until it is read', {
+      parameter: this.parameterName,
+      error: error instanceof Error ? error.name : String(error),
+    });
+    return this.cached?.value;
   }
 }

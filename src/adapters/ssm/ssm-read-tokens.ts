@@ -1,9 +1,10 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret } from '../../app/credentials.js';
 import { parseReadTokens } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log, ReadTokenVerifier } from '../../app/ports.js';
 import { matchesAny } from '../static-read-tokens.js';
+import { readSecureParameter } from './secure-parameter.js';
 
 /**
  * The read tokens from an SSM SecureString (READ_TOKEN_PARAMETER), provided
@@ -37,18 +38,16 @@ export class SsmReadTokens implements ReadTokenVerifier {
   }
 
   private async load(): Promise<readonly string[]> {
-    let value: string | undefined;
-    try {
-      const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }));
-      value = out.Parameter?.Value?.trim();
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ParameterNotFound') {
-        this.log.error('the read token parameter does not exist; create it (see docs/terraform.md); read tokens are refused', { parameter: this.parameterName });
-        return [];
-      }
-      this.log.error('reading the read token parameter failed', { parameter: this.parameterName, error });
+    const read = await readSecureParameter(this.ssm, this.parameterName);
+    if ('missing' in read) {
+      this.log.error('the read token parameter does not exist; create it (see docs/terraform.md); read tokens are refused', { parameter: this.parameterName });
+      return [];
+    }
+    if ('unreachable' in read) {
+      this.log.error('reading the read token parameter failed', { parameter: this.parameterName, error: read.unreachable });
       throw new ApiError('unavailable', 'could not check the read token; retry', [], { 'retry-after': '5' });
     }
+    const value = read.value;
     const { tokens, problems } = value ? parseReadTokens(value, undefined, 'the read token parameter') : { tokens: [], problems: ['the read token parameter is empty'] };
     for (const token of problems.length === 0 ? tokens : []) {
       if (await this.admin.verify(token)) problems.push('the read token parameter must not hold the admin token (a screen given the read token would have admin rights)');
