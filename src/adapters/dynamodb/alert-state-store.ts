@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { AlertState, PendingNotification } from '../../domain/alerts/types.js';
 import type { AlertStateStore } from '../../app/ports.js';
 import { isConditionalCheckFailed } from './client.js';
-import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, newUpdate, updateExpression } from './device-item.js';
+import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, newUpdate, writeOnVersion } from './device-item.js';
 
 export { alertStateFromItem } from './device-item.js';
 /** The alert state lives in the device's own item (device-item.ts). */
@@ -36,23 +36,7 @@ export class DynamoAlertStateStore implements AlertStateStore {
   async commit(deviceId: string, expectedVersion: number, next: AlertState, queued: readonly PendingNotification[], previous?: AlertState): Promise<boolean> {
     const parts = newUpdate();
     addAlertStateWrite(parts, expectedVersion + 1, previous, next, queued);
-    parts.values[':expected'] = expectedVersion;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { deviceId, sk: ALERT_STATE_SK },
-          UpdateExpression: updateExpression(parts),
-          ConditionExpression: '#v = :expected',
-          ExpressionAttributeNames: parts.names,
-          ExpressionAttributeValues: parts.values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return writeOnVersion(this.db, this.tableName, deviceId, parts, expectedVersion);
   }
 
   async claim(deviceId: string, seq: string, owner: string, untilMs: number, nowMs: number): Promise<boolean> {

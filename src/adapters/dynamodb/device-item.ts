@@ -1,4 +1,6 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyAlertState, type AlertState, type PendingNotification } from '../../domain/alerts/types.js';
+import { isConditionalCheckFailed } from './client.js';
 
 /**
  * The alert state inside a device's item (docs/storage.md). Persisted
@@ -72,6 +74,30 @@ export const newUpdate = (): UpdateParts => ({ sets: [], removes: [], names: {},
 
 export function updateExpression(parts: UpdateParts): string {
   return [parts.sets.length ? `SET ${parts.sets.join(', ')}` : '', parts.removes.length ? `REMOVE ${parts.removes.join(', ')}` : ''].join(' ').trim();
+}
+
+/**
+ * Write `parts` to a device's item if its version is still `expectedVersion`
+ * (the alert state's `v`): false when another writer got there first. Every
+ * write that moves the version goes through here (a post, an alert change).
+ */
+export async function writeOnVersion(db: DynamoDBDocumentClient, tableName: string, deviceId: string, parts: UpdateParts, expectedVersion: number): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { deviceId, sk: DEVICE_SK },
+        UpdateExpression: updateExpression(parts),
+        ConditionExpression: '#v = :expected',
+        ExpressionAttributeNames: parts.names,
+        ExpressionAttributeValues: { ...parts.values, ':expected': expectedVersion },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Reading } from '../../domain/reading.js';
 import type { ThresholdsOverride } from '../../domain/thresholds.js';
 import type { DevicePage, DevicePatch, DeviceSnapshot, DeviceStore, PostWrite } from '../../app/ports.js';
 import { isConditionalCheckFailed } from './client.js';
-import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, initialAlertAttributes, newUpdate, updateExpression } from './device-item.js';
+import { addAlertStateWrite, alertStateFromItem, DEVICE_SK, initialAlertAttributes, newUpdate, updateExpression, writeOnVersion } from './device-item.js';
 
 export { DEVICE_SK } from './device-item.js';
 
@@ -185,24 +185,8 @@ export class DynamoDeviceStore implements DeviceStore {
       parts.values[':latest'] = post.latest;
       parts.sets.push('#latest = :latest');
     }
-    parts.values[':expected'] = post.previous.version;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { deviceId, sk: DEVICE_SK },
-          UpdateExpression: updateExpression(parts),
-          // The version guards lastSeenAt and latest too: both were computed from the state read at that version.
-          ConditionExpression: '#v = :expected',
-          ExpressionAttributeNames: parts.names,
-          ExpressionAttributeValues: parts.values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    // The version guards lastSeenAt and latest too: both were computed from the state read at that version.
+    return writeOnVersion(this.db, this.tableName, deviceId, parts, post.previous.version);
   }
 
   /** An update of an existing device record; false when the device does not exist. */
