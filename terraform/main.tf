@@ -109,6 +109,9 @@ module "storage" {
   aws                 = local.aws
   kms_key_arn         = var.table_kms_key_arn
   deletion_protection = var.deletion_protection
+
+  readings_table_class = var.readings_table_class
+  provisioned_capacity = var.dynamodb_provisioned_capacity
 }
 
 module "alerts" {
@@ -147,6 +150,8 @@ module "api" {
   environment           = local.app_environment
   lambda_dist_dir       = local.lambda_dist_dir
   memory_size           = var.lambda_memory_size
+  system_log_level      = var.lambda_system_log_level
+  log_level             = var.log_level
   api_timeout_seconds   = var.lambda_timeout_seconds
   sweep_timeout_seconds = var.sweep_timeout_seconds
   reserved_concurrency  = var.lambda_reserved_concurrency

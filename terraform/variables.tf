@@ -50,6 +50,36 @@ variable "tags" {
 # Storage
 # ---------------------------------------------------------------------------
 
+variable "readings_table_class" {
+  description = "Table class of the readings table: STANDARD or STANDARD_INFREQUENT_ACCESS (cheaper storage, dearer requests; at the defaults of docs/performance.md it is a wash, it pays with a longer retention)."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "STANDARD_INFREQUENT_ACCESS"], var.readings_table_class)
+    error_message = "readings_table_class must be STANDARD or STANDARD_INFREQUENT_ACCESS."
+  }
+}
+
+variable "dynamodb_provisioned_capacity" {
+  description = "null (default): on-demand tables. Otherwise fixed provisioned capacity per table, e.g. { readings = { read = 5, write = 20 }, devices = { read = 5, write = 5 }, alerts = { read = 2, write = 2 } }: cheaper for flat traffic, a backlog burst above it is throttled and retried by the boards (alerts from it come later). Sizing: docs/performance.md."
+  type = map(object({
+    read  = number
+    write = number
+  }))
+  default = null
+
+  validation {
+    condition     = var.dynamodb_provisioned_capacity == null ? true : length(setsubtract(keys(var.dynamodb_provisioned_capacity), ["readings", "devices", "alerts"])) == 0 && length(keys(var.dynamodb_provisioned_capacity)) == 3
+    error_message = "dynamodb_provisioned_capacity must give exactly the tables readings, devices and alerts."
+  }
+
+  validation {
+    condition     = var.dynamodb_provisioned_capacity == null ? true : alltrue([for t in values(var.dynamodb_provisioned_capacity) : t.read >= 1 && t.write >= 1 && floor(t.read) == t.read && floor(t.write) == t.write])
+    error_message = "dynamodb_provisioned_capacity: read and write must be whole numbers of capacity units, at least 1."
+  }
+}
+
 variable "table_kms_key_arn" {
   description = "Customer-managed KMS key ARN for the DynamoDB tables; null = the AWS owned key (DynamoDB's default)."
   type        = string
@@ -277,6 +307,17 @@ variable "lambda_dist_dir" {
   description = "Directory holding api.zip, ingest.zip and sweep.zip built by `npm run build`; null = dist/lambda at the repository root."
   type        = string
   default     = null
+}
+
+variable "lambda_system_log_level" {
+  description = "null (default): Lambda's text log format with its START/END/REPORT lines. DEBUG, INFO or WARN: the JSON log format with Lambda's own lines kept from that level up; WARN saves about 390 B of logs an invocation (serverless mode; docs/performance.md)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_system_log_level == null ? true : contains(["DEBUG", "INFO", "WARN"], var.lambda_system_log_level)
+    error_message = "lambda_system_log_level must be null, DEBUG, INFO or WARN."
+  }
 }
 
 variable "lambda_memory_size" {

@@ -85,9 +85,10 @@ run "functions_logs_and_stage" {
       jsonencode(f.architectures) == jsonencode(["arm64"]) && f.memory_size == 512 &&
       f.filename == "tests/fixtures/lambda/${k}.zip" && f.source_code_hash == filebase64sha256("tests/fixtures/lambda/${k}.zip") &&
       jsonencode(f.environment[0].variables) == jsonencode({ NODE_OPTIONS = "--enable-source-maps", READINGS_TABLE = "fcapi-readings" }) &&
-      f.logging_config[0].log_group == "/aws/lambda/fcapi-${k}"
+      f.logging_config[0].log_group == "/aws/lambda/fcapi-${k}" &&
+      f.logging_config[0].log_format == "Text" && f.logging_config[0].system_log_level == null
     ]) && length(aws_lambda_function.this) == 4
-    error_message = "Every function: index.handler on nodejs22.x/arm64 from <dist>/<fn>.zip, the shared environment, its own log group."
+    error_message = "Every function: index.handler on nodejs22.x/arm64 from <dist>/<fn>.zip, the shared environment, its own log group, Lambda's text log format."
   }
 
   assert {
@@ -196,6 +197,29 @@ run "sweep_only" {
   assert {
     condition     = aws_cloudwatch_event_rule.sweep[0].schedule_expression == "rate(2 minutes)" && output.api_url == null
     error_message = "sweep_schedule sets the rule; api_url is null without the HTTP API."
+  }
+}
+
+# Lambda's START/END/REPORT lines are ~390 B an invocation: system_log_level
+# WARN drops them, which needs the JSON log format.
+run "system_log_level_selects_the_json_format" {
+  command = plan
+
+  module {
+    source = "./modules/api"
+  }
+
+  variables {
+    system_log_level = "WARN"
+    log_level        = "CRITICAL"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.logging_config[0].log_format == "JSON" && f.logging_config[0].system_log_level == "WARN" && f.logging_config[0].application_log_level == "FATAL"
+    ])
+    error_message = "system_log_level: every function logs in JSON, Lambda's lines from that level, the application at Lambda's name for log_level (CRITICAL is FATAL)."
   }
 }
 

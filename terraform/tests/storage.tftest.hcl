@@ -34,6 +34,11 @@ run "tables_are_durable_by_default" {
   }
 
   assert {
+    condition     = alltrue([for t in aws_dynamodb_table.this : coalesce(t.table_class, "STANDARD") == "STANDARD"])
+    error_message = "Tables are in the Standard class by default."
+  }
+
+  assert {
     condition     = alltrue([for t in aws_dynamodb_table.this : t.point_in_time_recovery[0].enabled])
     error_message = "Point-in-time recovery is on for every table."
   }
@@ -87,5 +92,51 @@ run "customer_managed_key_and_test_stack" {
   assert {
     condition     = alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled])
     error_message = "deletion_protection = false turns the protection off."
+  }
+}
+
+# The leanest documented configuration (docs/performance.md): Standard-IA for
+# the readings, fixed provisioned capacity everywhere, indexes included.
+run "provisioned_capacity_and_infrequent_access" {
+  command = plan
+
+  module {
+    source = "./modules/storage"
+  }
+
+  variables {
+    readings_table_class = "STANDARD_INFREQUENT_ACCESS"
+    provisioned_capacity = {
+      readings = { read = 5, write = 20 }
+      devices  = { read = 4, write = 6 }
+      alerts   = { read = 2, write = 3 }
+    }
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.this["readings"].table_class == "STANDARD_INFREQUENT_ACCESS" &&
+      coalesce(aws_dynamodb_table.this["devices"].table_class, "STANDARD") == "STANDARD" && coalesce(aws_dynamodb_table.this["alerts"].table_class, "STANDARD") == "STANDARD"
+    )
+    error_message = "readings_table_class applies to the readings table only."
+  }
+
+  assert {
+    condition = alltrue([for t in aws_dynamodb_table.this : t.billing_mode == "PROVISIONED"]) && (
+      aws_dynamodb_table.this["readings"].read_capacity == 5 && aws_dynamodb_table.this["readings"].write_capacity == 20 &&
+      aws_dynamodb_table.this["devices"].read_capacity == 4 && aws_dynamodb_table.this["devices"].write_capacity == 6 &&
+      aws_dynamodb_table.this["alerts"].read_capacity == 2 && aws_dynamodb_table.this["alerts"].write_capacity == 3
+    )
+    error_message = "provisioned_capacity makes every table PROVISIONED with its own read and write units."
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.this["alerts"].global_secondary_index) == 2 && alltrue([for i in aws_dynamodb_table.this["alerts"].global_secondary_index : i.read_capacity == 2 && i.write_capacity == 3])
+    error_message = "The alerts table's indexes get the table's capacity (each write to the table writes them too)."
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_dynamodb_table.this : t.point_in_time_recovery[0].enabled])
+    error_message = "PITR stays on in the leanest configuration."
   }
 }

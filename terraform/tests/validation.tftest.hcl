@@ -99,6 +99,11 @@ run "bad_settings_and_contacts_are_rejected" {
     escalation_sms_numbers  = ["0612345678"]               # not E.164
     ops_sms_numbers         = ["+33 6 12 34 56 78"]        # spaces
     latency_alarm_seconds   = 0                            # at least 1 s
+    readings_table_class    = "IA"                         # STANDARD or STANDARD_INFREQUENT_ACCESS
+    lambda_system_log_level = "ERROR"                      # DEBUG, INFO or WARN
+    dynamodb_provisioned_capacity = {
+      readings = { read = 0, write = 10 } # at least 1 unit, and all three tables
+    }
   }
 
   expect_failures = [
@@ -112,6 +117,9 @@ run "bad_settings_and_contacts_are_rejected" {
     var.escalation_sms_numbers,
     var.ops_sms_numbers,
     var.latency_alarm_seconds,
+    var.readings_table_class,
+    var.lambda_system_log_level,
+    var.dynamodb_provisioned_capacity,
   ]
 }
 

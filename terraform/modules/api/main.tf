@@ -144,6 +144,11 @@ resource "aws_cloudwatch_log_group" "function" {
   retention_in_days = var.log_retention_days
 }
 
+locals {
+  # Lambda's name for each Powertools level (Lambda has FATAL where Powertools has CRITICAL and SILENT).
+  lambda_application_log_level = lookup({ CRITICAL = "FATAL", SILENT = "FATAL" }, var.log_level, var.log_level)
+}
+
 resource "aws_lambda_function" "this" {
   for_each = local.functions
 
@@ -166,9 +171,13 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
+  # Text by default: Powertools already writes one JSON object per line. The
+  # JSON format is only needed to filter Lambda's own lines (system_log_level).
   logging_config {
-    log_format = "Text" # Powertools already writes one JSON object per line
-    log_group  = aws_cloudwatch_log_group.function[each.key].name
+    log_format            = var.system_log_level == null ? "Text" : "JSON"
+    system_log_level      = var.system_log_level
+    application_log_level = var.system_log_level == null ? null : local.lambda_application_log_level
+    log_group             = aws_cloudwatch_log_group.function[each.key].name
   }
 
   # The role must be able to write logs before the first invocation.

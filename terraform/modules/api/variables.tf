@@ -88,6 +88,24 @@ variable "memory_size" {
   default     = 512
 }
 
+variable "system_log_level" {
+  description = <<-EOT
+    null (the default): Lambda's text log format, with its START, END and REPORT lines for every
+    invocation. DEBUG, INFO or WARN: the JSON log format, Lambda's own (platform) lines kept from
+    that level up (WARN drops START/END/REPORT, about 390 B an invocation; docs/performance.md).
+    The application's lines are JSON either way and are kept from log_level up.
+  EOT
+  type        = string
+  default     = null
+}
+
+variable "log_level" {
+  description = "The functions' POWERTOOLS_LOG_LEVEL (TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT). With system_log_level set, Lambda's application log level is set to match, so that Powertools does not lower it."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+}
+
 variable "api_timeout_seconds" {
   description = "Timeout of the `api` and `ingest` functions (API Gateway gives up after 30 s)."
   type        = number
