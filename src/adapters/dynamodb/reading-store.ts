@@ -346,7 +346,8 @@ export class DynamoReadingStore implements ReadingStore {
         if (typeof expiresAt !== 'number') return;
         for (let hour = hourStart(start); hour < start + BUCKET_MS; hour += HOUR_MS) expires.set(hour, Math.max(expires.get(hour) ?? 0, expiresAt));
       };
-      for await (const summary of this.summarizeBuckets(deviceId, passFrom, passTo, nowMs, onBucket)) {
+      // The roll-ups supersede the buckets' own summaries here: keeping those too would cost a write per bucket.
+      for await (const summary of this.summarizeBuckets(deviceId, passFrom, passTo, nowMs, onBucket, false)) {
         yield summary;
         const hour = hourStart(summary.minuteMs);
         const list = minutes.get(hour) ?? [];
@@ -392,8 +393,9 @@ export class DynamoReadingStore implements ReadingStore {
    * it lies inside the range and its bucket ended SUMMARY_AFTER_MS ago, its
    * summary kept for the next reader (a conditional write on `sizeEstimate`:
    * a reading stored meanwhile wins, and the summary is simply not kept).
+   * `keep` false: keep none (the hours being rolled up).
    */
-  private async *summarizeBuckets(deviceId: string, fromMs: number, toMs: number, nowMs: number, onBucket?: OnBucket): AsyncGenerator<MinuteSummary> {
+  private async *summarizeBuckets(deviceId: string, fromMs: number, toMs: number, nowMs: number, onBucket?: OnBucket, keep = true): AsyncGenerator<MinuteSummary> {
     let whole: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[] = [];
     const flush = async () => {
       const batch = whole;
@@ -409,7 +411,7 @@ export class DynamoReadingStore implements ReadingStore {
         yield* kept;
         continue;
       }
-      whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
+      whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: keep && inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
       if (whole.length >= BATCH_GET_KEYS) yield* await flush();
     }
     yield* await flush();
