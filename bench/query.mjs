@@ -132,7 +132,8 @@ try {
       } while (start);
       return items;
     };
-    const buckets = (await scanAll(tables.readings)).filter((i) => i.deviceId === deviceId);
+    // Bucket items only: the seed is a backlog (received now), so each of its hours also has a roll-up stub (key h<hour>, no '#').
+    const buckets = (await scanAll(tables.readings)).filter((i) => i.deviceId === deviceId && String(i.bucket).includes('#'));
     const packedReadings = buckets.reduce((n, b) => n + Object.keys(b).filter((k) => k.startsWith('id#') || k.startsWith('ts#')).length, 0);
     const packedBytes = buckets.reduce((n, b) => n + itemSize(b) + 100, 0);
     const v1Sample = legacyItem(readingAt(0));

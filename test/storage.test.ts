@@ -180,7 +180,8 @@ describe.each(engines)('storage on $name', ({ start }) => {
     const at = (s: number) => formatUtc(base + s * 1000);
     const store = (deviceId: string, batch: Reading[], receivedAt = at(1000)) => readings.storeBatch(deviceId, batch, receivedAt, 90);
     const bucketItems = async (deviceId: string) =>
-      ((await clients.db.send(new QueryCommand({ TableName: tables.readings, KeyConditionExpression: 'deviceId = :d', ExpressionAttributeValues: { ':d': deviceId } }))).Items ?? []);
+      // Bucket keys only: roll-up items (`h<hour>`) sort after every bucket of the partition.
+      ((await clients.db.send(new QueryCommand({ TableName: tables.readings, KeyConditionExpression: 'deviceId = :d AND #b < :h', ExpressionAttributeNames: { '#b': 'bucket' }, ExpressionAttributeValues: { ':d': deviceId, ':h': 'h' } }))).Items ?? []);
 
     it('stores a reading once per identity; the duplicate comes back as first stored', async () => {
       const first: Reading = { id: 'r-1', ts: at(0), co2: 812, temperature: 22.4, humidity: 41, smoke: 0.03, flame: false, faults: ['smoke:warming_up', 'agent:clock'] };

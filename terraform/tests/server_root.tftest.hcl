@@ -182,7 +182,7 @@ run "settings_routes_and_instance_policy" {
   assert {
     condition = jsonencode({ for s in jsondecode(module.server[0].instance_policy).Statement : s.Sid => s.Condition if can(s.Condition) }) == jsonencode({
       DecryptAdminToken    = { StringEquals = { "kms:EncryptionContext:PARAMETER_ARN" = "arn:aws:ssm:eu-west-3:123456789012:parameter/site/lyon/admin-token", "kms:ViaService" = "ssm.eu-west-3.amazonaws.com" } }
-      KeepReadingSummaries = { "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "sizeEstimate"] } }
+      KeepReadingSummaries = { "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "expiresAt", "sizeEstimate", "v"] } }
       TopicKey             = { StringEquals = { "kms:ViaService" = "sns.eu-west-3.amazonaws.com" } }
     })
     error_message = "The keys are usable only through SSM (for the admin token alone) and SNS: ${module.server[0].instance_policy}"

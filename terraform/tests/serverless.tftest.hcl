@@ -181,9 +181,9 @@ run "serverless_defaults" {
   }
 
   assert {
-    # The api function may write one attribute of a bucket item, its summary: never a reading.
+    # The api function may write a bucket item's summary and an hour's roll-up (summary, TTL; on its version): never a reading.
     condition = jsonencode(one([for s in jsondecode(module.api[0].policies.api).Statement : s.Condition if s.Sid == "KeepReadingSummaries"])) == jsonencode({
-      "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "sizeEstimate"] }
+      "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["agg", "bucket", "deviceId", "expiresAt", "sizeEstimate", "v"] }
     })
     error_message = "KeepReadingSummaries must be limited to the summary attribute: ${module.api[0].policies.api}"
   }

@@ -10,22 +10,48 @@ import { MEASUREMENT_FIELDS } from '../../domain/reading.js';
  */
 export const SUMMARY_ATTRIBUTE = 'agg';
 
-type EncodedAcc = [number, number, number, number] | 0;
-/** [minute (epoch minutes), count, flame (0 none, 1 false, 2 true), co2, temperature, humidity, smoke]. */
+/** [min, max, sum, n], or [min, max, sum] when n is the minute's count (roll-ups, compact); 0: no value. */
+type EncodedAcc = [number, number, number, number] | [number, number, number] | 0;
+/** [minute (epoch minutes, or minutes after a base), count, flame (0 none, 1 false, 2 true), co2, temperature, humidity, smoke]. */
 type EncodedMinute = [number, number, 0 | 1 | 2, EncodedAcc, EncodedAcc, EncodedAcc, EncodedAcc];
 
-export function encodeSummaries(minutes: readonly MinuteSummary[], sizeEstimate: number): string {
-  const m: EncodedMinute[] = minutes.map((s) => [
-    s.minuteMs / 60_000,
+/**
+ * Minute summaries as JSON-ready rows, minutes counted from `baseMinute`
+ * (epoch minutes). `compact` drops an accumulator's n when it equals the
+ * minute's count (the usual case: every reading carries the measurement).
+ */
+export function encodeMinuteRows(minutes: readonly MinuteSummary[], baseMinute = 0, compact = false): EncodedMinute[] {
+  return minutes.map((s) => [
+    s.minuteMs / 60_000 - baseMinute,
     s.count,
     s.flame === undefined ? 0 : s.flame ? 2 : 1,
     ...(NUMERIC.map((f) => {
       const acc = s.numeric[f];
-      return acc ? ([acc.min, acc.max, acc.sum, acc.n] as EncodedAcc) : 0;
+      if (!acc) return 0;
+      return compact && acc.n === s.count ? ([acc.min, acc.max, acc.sum] as EncodedAcc) : ([acc.min, acc.max, acc.sum, acc.n] as EncodedAcc);
     }) as [EncodedAcc, EncodedAcc, EncodedAcc, EncodedAcc]),
   ]);
+}
+
+/** The rows back as summaries, or undefined when they are not rows of this shape. */
+export function decodeMinuteRows(rows: unknown, baseMinute = 0): MinuteSummary[] | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  const out: MinuteSummary[] = [];
+  for (const row of rows as EncodedMinute[]) {
+    if (!Array.isArray(row) || row.length !== 3 + NUMERIC.length) return undefined;
+    const numeric: MinuteSummary['numeric'] = {};
+    NUMERIC.forEach((f, i) => {
+      const acc = row[3 + i];
+      if (Array.isArray(acc)) numeric[f] = { min: acc[0], max: acc[1], sum: acc[2], n: acc.length === 3 ? row[1] : acc[3] } satisfies Acc;
+    });
+    out.push({ minuteMs: (row[0] + baseMinute) * 60_000, count: row[1], numeric, ...(row[2] === 0 ? {} : { flame: row[2] === 2 }) });
+  }
+  return out;
+}
+
+export function encodeSummaries(minutes: readonly MinuteSummary[], sizeEstimate: number): string {
   // JSON numbers round-trip doubles exactly, so a kept sum is the sum computed.
-  return JSON.stringify({ z: sizeEstimate, m });
+  return JSON.stringify({ z: sizeEstimate, m: encodeMinuteRows(minutes) });
 }
 
 /** The summaries, or undefined when absent, unreadable, or computed at another `sizeEstimate` (stale). */
@@ -37,18 +63,8 @@ export function decodeSummaries(text: unknown, sizeEstimate: unknown): MinuteSum
   } catch {
     return undefined;
   }
-  if (parsed.z !== sizeEstimate || !Array.isArray(parsed.m)) return undefined;
-  const out: MinuteSummary[] = [];
-  for (const row of parsed.m as EncodedMinute[]) {
-    if (!Array.isArray(row) || row.length !== 3 + NUMERIC.length) return undefined;
-    const numeric: MinuteSummary['numeric'] = {};
-    NUMERIC.forEach((f, i) => {
-      const acc = row[3 + i];
-      if (Array.isArray(acc)) numeric[f] = { min: acc[0], max: acc[1], sum: acc[2], n: acc[3] } satisfies Acc;
-    });
-    out.push({ minuteMs: row[0] * 60_000, count: row[1], numeric, ...(row[2] === 0 ? {} : { flame: row[2] === 2 }) });
-  }
-  return out;
+  if (parsed.z !== sizeEstimate) return undefined;
+  return decodeMinuteRows(parsed.m);
 }
 
 const FLAME_INDEX = MEASUREMENT_FIELDS.indexOf('flame');

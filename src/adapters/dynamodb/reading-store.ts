@@ -6,6 +6,7 @@ import type { ReadingPage, ReadingQuery, ReadingStore, StoreBatchResult, StoredR
 import { forEachLimited } from '../../app/concurrency.js';
 import { invalidCursor, openCursor, sealCursor } from '../../app/cursor.js';
 import { isConditionalCheckFailed } from './client.js';
+import { decodeRollup, encodeRollup, HOUR_MS, hourStart, LATE_AFTER_MS, parseRollupKey, ROLLUP_AFTER_MS, ROLLUP_ATTRIBUTE, rollupKey, VERSION_ATTRIBUTE } from './hour-rollup.js';
 import { formatUtc } from '../../domain/time.js';
 import {
   BUCKET_MS,
@@ -40,6 +41,17 @@ const MAX_TIME_MS = 8_640_000_000_000_000;
 export const SUMMARY_AFTER_MS = 15 * 60_000;
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_KEYS = 100;
+/** Hours rebuilt by one pass over the buckets: bounds the summaries held in memory on a cold read of a long range. */
+const MAX_REBUILD_HOURS = 24;
+
+/** What the reader saw of an hour's roll-up item before reading its buckets (a dirty stub: no summaries). */
+interface SeenRollup {
+  v?: number;
+  expiresAt?: number;
+}
+
+/** A bucket item seen by the bucket pass: its start and TTL (a roll-up lives no shorter than its buckets). */
+type OnBucket = (start: number, expiresAt: unknown) => void;
 
 interface Entry {
   reading: Reading;
@@ -117,7 +129,38 @@ export class DynamoReadingStore implements ReadingStore {
       const expiresAt = Math.floor((start + BUCKET_MS) / 1000) + retentionDays * 86_400;
       await this.writeChunk(deviceId, start, 0, chunk, expiresAt, result);
     });
+    await this.markLateHours(deviceId, [...result.stored, ...result.duplicates], receivedMs, retentionDays);
     return result;
+  }
+
+  /**
+   * Mark dirty the roll-up of every hour of these readings that ended more
+   * than LATE_AFTER_MS before receivedAt: `ADD v 1 REMOVE agg`, creating a
+   * stub when there is none, so the next reader rebuilds it and a reader
+   * building it right now fails its condition on `v`. After the bucket
+   * writes, for stored and duplicate readings alike: an attempt that died
+   * between the two leaves the post unanswered, and its retry (duplicates)
+   * marks. A failure fails the batch, as a bucket write failure does. The
+   * normal post (recent readings) issues no such write.
+   */
+  private async markLateHours(deviceId: string, readings: readonly Pick<Reading, 'ts'>[], receivedMs: number, retentionDays: number): Promise<void> {
+    const hours = new Set<number>();
+    for (const reading of readings) {
+      const hour = hourStart(Date.parse(reading.ts));
+      if (receivedMs - (hour + HOUR_MS) > LATE_AFTER_MS) hours.add(hour);
+    }
+    await forEachLimited([...hours], BUCKET_CONCURRENCY, async (hour) => {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { deviceId, bucket: rollupKey(hour) },
+          UpdateExpression: 'SET #x = :x ADD #v :one REMOVE #a',
+          ExpressionAttributeNames: { '#x': 'expiresAt', '#v': VERSION_ATTRIBUTE, '#a': ROLLUP_ATTRIBUTE },
+          // No earlier than the buckets of the hour: the last one touching it ends at most BUCKET_MS after it.
+          ExpressionAttributeValues: { ':x': Math.floor((hour + HOUR_MS + BUCKET_MS) / 1000) + retentionDays * 86_400, ':one': 1 },
+        }),
+      );
+    });
   }
 
   /** Write `entries` into bucket `start` from sub-bucket `sub` on, rolling over to the next sub-bucket when one is full. */
@@ -245,39 +288,137 @@ export class DynamoReadingStore implements ReadingStore {
   }
 
   /**
-   * Per-minute summaries of [from, to): a bucket item lying wholly inside the
-   * range gives its kept summary when that is still valid (only its key, its
-   * `sizeEstimate` and the summary are read); any other item is read whole,
-   * its readings in the range summarized, and, when it lies inside the range
-   * and its bucket ended SUMMARY_AFTER_MS ago, its summary kept for the next
-   * reader (a conditional write on `sizeEstimate`: a reading stored meanwhile
-   * wins, and the summary is simply not kept).
+   * Per-minute summaries of [from, to). The whole UTC hours of the range that
+   * ended ROLLUP_AFTER_MS ago come from their roll-up items (one projected
+   * Query); each run of hours without a usable roll-up, and the edges, go
+   * through the buckets (`summarizeBuckets`), and the run's hours are rolled
+   * up for the next reader (a conditional write on the version seen before
+   * the buckets were read: a late reading marked meanwhile wins, and the
+   * roll-up is simply not kept).
    */
   async *summarizeRange(deviceId: string, fromIso: string, toIso: string, nowMs = Date.now()): AsyncIterable<MinuteSummary> {
     const fromMs = Date.parse(fromIso);
     const toMs = Date.parse(toIso);
+    const firstHour = hourStart(fromMs) === fromMs ? fromMs : hourStart(fromMs) + HOUR_MS;
+    const endHour = Math.min(hourStart(toMs), hourStart(nowMs - ROLLUP_AFTER_MS));
+    if (firstHour >= endHour) {
+      yield* this.summarizeBuckets(deviceId, fromMs, toMs, nowMs);
+      return;
+    }
+    if (fromMs < firstHour) yield* this.summarizeBuckets(deviceId, fromMs, firstHour, nowMs);
+    yield* this.summarizeHours(deviceId, firstHour, endHour, nowMs);
+    if (endHour < toMs) yield* this.summarizeBuckets(deviceId, endHour, toMs, nowMs);
+  }
+
+  /** The whole hours [firstHour, endHour): roll-ups where usable, the runs without one rebuilt from the buckets. */
+  private async *summarizeHours(deviceId: string, firstHour: number, endHour: number, nowMs: number): AsyncGenerator<MinuteSummary> {
+    const seen = new Map<number, SeenRollup>();
+    // Hours before `missingFrom` are answered; those from it on, up to the next usable roll-up, form a run.
+    let missingFrom = firstHour;
+    const rollups = this.queryKeys(deviceId, rollupKey(firstHour), rollupKey(endHour - HOUR_MS), ['bucket', VERSION_ATTRIBUTE, ROLLUP_ATTRIBUTE, 'expiresAt']);
+    for await (const item of rollups) {
+      const hour = parseRollupKey(item.bucket);
+      if (hour === undefined || hour < missingFrom || hour >= endHour) continue;
+      const kept = decodeRollup(item[ROLLUP_ATTRIBUTE], hour);
+      if (!kept) {
+        seen.set(hour, { ...(typeof item.v === 'number' ? { v: item.v } : {}), ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}) });
+        continue;
+      }
+      if (missingFrom < hour) yield* this.rebuildHours(deviceId, missingFrom, hour, seen, nowMs);
+      yield* kept;
+      missingFrom = hour + HOUR_MS;
+    }
+    if (missingFrom < endHour) yield* this.rebuildHours(deviceId, missingFrom, endHour, seen, nowMs);
+  }
+
+  /**
+   * Hours [fromHour, toHour) through the buckets, at most MAX_REBUILD_HOURS a
+   * pass, each hour's minutes then kept as its roll-up: an hour that has
+   * readings, or a dirty stub (which may then hold none), gets one; an hour
+   * with neither needs no item.
+   */
+  private async *rebuildHours(deviceId: string, fromHour: number, toHour: number, seen: ReadonlyMap<number, SeenRollup>, nowMs: number): AsyncGenerator<MinuteSummary> {
+    for (let passFrom = fromHour; passFrom < toHour; passFrom += MAX_REBUILD_HOURS * HOUR_MS) {
+      const passTo = Math.min(toHour, passFrom + MAX_REBUILD_HOURS * HOUR_MS);
+      const minutes = new Map<number, MinuteSummary[]>();
+      const expires = new Map<number, number>();
+      const onBucket: OnBucket = (start, expiresAt) => {
+        if (typeof expiresAt !== 'number') return;
+        for (let hour = hourStart(start); hour < start + BUCKET_MS; hour += HOUR_MS) expires.set(hour, Math.max(expires.get(hour) ?? 0, expiresAt));
+      };
+      // The roll-ups supersede the buckets' own summaries here: keeping those too would cost a write per bucket.
+      for await (const summary of this.summarizeBuckets(deviceId, passFrom, passTo, nowMs, onBucket, false)) {
+        yield summary;
+        const hour = hourStart(summary.minuteMs);
+        const list = minutes.get(hour) ?? [];
+        list.push(summary);
+        minutes.set(hour, list);
+      }
+      const writes: { hour: number; text: string; expiresAt: number; seen: SeenRollup | undefined }[] = [];
+      for (let hour = passFrom; hour < passTo; hour += HOUR_MS) {
+        const held = minutes.get(hour);
+        const stub = seen.get(hour);
+        if (!held && !stub) continue;
+        const expiresAt = Math.max(expires.get(hour) ?? 0, stub?.expiresAt ?? 0);
+        // Without a TTL to give it (no bucket seen, a stub without one: never written so), keep nothing.
+        if (expiresAt === 0) continue;
+        writes.push({ hour, text: encodeRollup(held ?? [], hour), expiresAt, seen: stub });
+      }
+      await forEachLimited(writes, BUCKET_CONCURRENCY, async (w) => {
+        const versioned = w.seen?.v !== undefined;
+        await this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { deviceId, bucket: rollupKey(w.hour) },
+              UpdateExpression: 'SET #a = :a, #x = :x',
+              // The version read before the buckets: a dirty mark since (a late reading) makes this fail.
+              ConditionExpression: versioned ? '#v = :v' : 'attribute_not_exists(#v)',
+              ExpressionAttributeNames: { '#a': ROLLUP_ATTRIBUTE, '#x': 'expiresAt', '#v': VERSION_ATTRIBUTE },
+              ExpressionAttributeValues: { ':a': w.text, ':x': w.expiresAt, ...(versioned ? { ':v': w.seen?.v } : {}) },
+            }),
+          )
+          // A cache: a late reading marked meanwhile (condition failed), a throttle or a missing grant only
+          // means the next reader rebuilds this hour; the answer computed here is exact either way.
+          .catch(() => undefined);
+      });
+    }
+  }
+
+  /**
+   * Per-minute summaries of [from, to) from the buckets: a bucket item lying
+   * wholly inside the range gives its kept summary when that is still valid
+   * (only its key, its `sizeEstimate`, its TTL and the summary are read); any
+   * other item is read whole, its readings in the range summarized, and, when
+   * it lies inside the range and its bucket ended SUMMARY_AFTER_MS ago, its
+   * summary kept for the next reader (a conditional write on `sizeEstimate`:
+   * a reading stored meanwhile wins, and the summary is simply not kept).
+   * `keep` false: keep none (the hours being rolled up).
+   */
+  private async *summarizeBuckets(deviceId: string, fromMs: number, toMs: number, nowMs: number, onBucket?: OnBucket, keep = true): AsyncGenerator<MinuteSummary> {
     let whole: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[] = [];
     const flush = async () => {
       const batch = whole;
       whole = [];
-      return batch.length === 0 ? [] : this.summarizeItems(batch, fromMs, toMs);
+      return batch.length === 0 ? [] : this.summarizeItems(batch, fromMs, toMs, onBucket);
     };
-    for await (const item of this.rangeItems(deviceId, fromMs, toMs, () => undefined, ['deviceId', 'bucket', 'sizeEstimate', SUMMARY_ATTRIBUTE])) {
+    for await (const item of this.rangeItems(deviceId, fromMs, toMs, () => undefined, ['deviceId', 'bucket', 'sizeEstimate', 'expiresAt', SUMMARY_ATTRIBUTE])) {
       const start = parseBucketKey(item.bucket as string).start;
       const inside = start >= fromMs && start + BUCKET_MS <= toMs;
       const kept = inside ? decodeSummaries(item[SUMMARY_ATTRIBUTE], item.sizeEstimate) : undefined;
       if (kept) {
+        onBucket?.(start, item.expiresAt);
         yield* kept;
         continue;
       }
-      whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
+      whole.push({ key: { deviceId, bucket: item.bucket }, start, keep: keep && inside && start + BUCKET_MS <= nowMs - SUMMARY_AFTER_MS, sizeEstimate: item.sizeEstimate });
       if (whole.length >= BATCH_GET_KEYS) yield* await flush();
     }
     yield* await flush();
   }
 
   /** Read the items whole (BatchGetItem, strongly consistent), summarize their readings in range, keep what may be kept. */
-  private async summarizeItems(batch: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[], fromMs: number, toMs: number): Promise<MinuteSummary[]> {
+  private async summarizeItems(batch: { key: Item; start: number; keep: boolean; sizeEstimate: unknown }[], fromMs: number, toMs: number, onBucket?: OnBucket): Promise<MinuteSummary[]> {
     const byKey = new Map(batch.map((b) => [b.key.bucket as string, b]));
     const items: Item[] = [];
     let keys: Item[] = batch.map((b) => b.key);
@@ -292,6 +433,7 @@ export class DynamoReadingStore implements ReadingStore {
     for (const item of items) {
       const meta = byKey.get(item.bucket as string);
       if (!meta) continue;
+      onBucket?.(meta.start, item.expiresAt);
       const readings: TimedMeasurements[] = [];
       for (const name in item) {
         const value = item[name];
@@ -343,7 +485,17 @@ export class DynamoReadingStore implements ReadingStore {
   }
 
   /** The bucket items of the range in key order, whole or only the `attributes` named (strongly consistent). */
-  private async *rangeItems(deviceId: string, fromMs: number, toMs: number, limit: () => number | undefined, attributes?: readonly string[]): AsyncGenerator<Item> {
+  private rangeItems(deviceId: string, fromMs: number, toMs: number, limit: () => number | undefined, attributes?: readonly string[]): AsyncGenerator<Item> {
+    return this.queryKeys(deviceId, bucketKey(bucketStartMs(deviceId, fromMs), 0), bucketKey(bucketStartMs(deviceId, toMs - 1), 999), attributes, limit);
+  }
+
+  /**
+   * The device's items with `lo <= sort key <= hi`, in key order, whole or
+   * only the `attributes` named (strongly consistent). Bucket ranges and
+   * roll-up ranges never overlap (hour-rollup.ts): every Query of this table
+   * goes through here with one or the other.
+   */
+  private async *queryKeys(deviceId: string, lo: string, hi: string, attributes?: readonly string[], limit: () => number | undefined = () => undefined): AsyncGenerator<Item> {
     const projected = Object.fromEntries((attributes ?? []).map((name, i) => [`#p${i}`, name]));
     let startKey: Item | undefined;
     do {
@@ -353,7 +505,7 @@ export class DynamoReadingStore implements ReadingStore {
           KeyConditionExpression: 'deviceId = :d AND #b BETWEEN :lo AND :hi',
           ...(attributes ? { ProjectionExpression: Object.keys(projected).join(', ') } : {}),
           ExpressionAttributeNames: { '#b': 'bucket', ...projected },
-          ExpressionAttributeValues: { ':d': deviceId, ':lo': bucketKey(bucketStartMs(deviceId, fromMs), 0), ':hi': bucketKey(bucketStartMs(deviceId, toMs - 1), 999) },
+          ExpressionAttributeValues: { ':d': deviceId, ':lo': lo, ':hi': hi },
           ConsistentRead: true,
           Limit: limit(),
           ExclusiveStartKey: startKey,

@@ -69,7 +69,8 @@ locals {
   ]
 
   statements = {
-    # UpdateItem stores a batch per bucket (if_not_exists per reading);
+    # UpdateItem stores a batch per bucket (if_not_exists per reading) and
+    # marks a late hour's roll-up dirty (ADD v, REMOVE agg, SET expiresAt);
     # GetItem reads a full sub-bucket's duplicates (reading-store.ts). The
     # device item holds the alert state (one conditional write per post).
     # Delivery checks silences (alerts table, byStatus index).
@@ -85,9 +86,10 @@ locals {
       { sid = "Devices", actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], resources = [local.table.devices], conditions = [] },
       # BatchGetItem: whole bucket items whose kept summary is stale (aggregates).
       { sid = "ReadReadings", actions = ["dynamodb:BatchGetItem", "dynamodb:Query"], resources = [local.table.readings], conditions = [] },
-      # Keeping a bucket's summary (attribute agg, conditional on sizeEstimate): that attribute only, never a reading.
+      # Keeping a bucket's summary (attribute agg, conditional on sizeEstimate) and an hour's roll-up (item
+      # h<hour>: agg and its TTL expiresAt, conditional on the version v): those attributes only, never a reading.
       { sid = "KeepReadingSummaries", actions = ["dynamodb:UpdateItem"], resources = [local.table.readings], conditions = [
-        { test = "ForAllValues:StringEquals", variable = "dynamodb:Attributes", values = ["agg", "bucket", "deviceId", "sizeEstimate"] },
+        { test = "ForAllValues:StringEquals", variable = "dynamodb:Attributes", values = ["agg", "bucket", "deviceId", "expiresAt", "sizeEstimate", "v"] },
       ] },
       # PutItem: a new silence (alerts table, silence#<id>).
       { sid = "AlertItems", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], resources = [local.table.alerts], conditions = [] },
