@@ -25,6 +25,21 @@ export function bucketStartMs(deviceId: string, tsMs: number): number {
   return Math.floor((tsMs - phase) / BUCKET_MS) * BUCKET_MS + phase;
 }
 
+/**
+ * When, in whole seconds, a board uploading every `intervalSeconds` should
+ * post so that its quiet posts do not straddle a bucket boundary: the
+ * bucket phase, rounded up to the second, mod the interval. For an interval
+ * that divides BUCKET_MS or is a multiple of it, every bucket boundary (to
+ * the second after it) is an upload instant; a board that sends only
+ * readings sampled before the instant writes one bucket a post. (A reading
+ * sampled in the sub-second gap between the boundary and the whole second
+ * still lands in the next bucket: the contract's field is whole seconds.)
+ */
+export function uploadPhaseSeconds(deviceId: string, intervalSeconds: number): number {
+  const interval = Math.max(1, Math.floor(intervalSeconds));
+  return Math.ceil(phaseMs(deviceId) / 1000) % interval;
+}
+
 /** Sort key: `<bucket start, epoch ms, 16 digits>#<sub-bucket, 3 digits>`: sorts by time, then sub-bucket. */
 export function bucketKey(startMs: number, sub: number): string {
   return `${String(startMs).padStart(16, '0')}#${String(sub).padStart(3, '0')}`;
