@@ -420,7 +420,9 @@ describe.each(engines)('storage on $name', ({ start }) => {
           const phaseMs = readings.uploadPhaseSeconds(id, intervalSeconds) * 1000;
           const base = Date.parse('2026-11-20T00:00:00.000Z');
           const first = base - ((((base - phaseMs) % intervalMs) + intervalMs) % intervalMs) + intervalMs; // an aligned instant
-          const offsetMs = 137 + n * 2_111; // where in its 10-s step the board samples (never in the last second before an instant)
+          // Where in its 10-s step the board samples: never within a second of an instant (where the whole-second
+          // phase and the bucket's millisecond one can disagree, reading-codec.ts).
+          const offsetMs = 1_137 + n * 2_111;
           for (const post of quietPosts(first, 4, intervalMs, offsetMs, 'a')) {
             counted.writes.length = 0;
             const out = await counted.store.storeBatch(id, post, formatUtc(first + 5 * intervalMs), 90);
