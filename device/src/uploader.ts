@@ -124,10 +124,11 @@ export class Uploader {
   private holdLoggedAt = 0;
   private inFlight: Promise<unknown> | undefined;
   /**
-   * Kicks (an urgent or fast sample) counted, and those served by a 2xx: while
-   * one is not served, posts send everything at once, as without a phase, until
-   * a plan finds nothing left (an urgent reading behind a full batch never waits).
-   * Starts unserved: what a restart finds queued goes at once (it may hold an alarm).
+   * Kicks (an urgent or fast sample) counted, and those served: while one is
+   * not, posts send everything at once, as without a phase, until a plan finds
+   * nothing left (so an urgent reading behind a full batch, or retried after a
+   * failed post, never waits for an instant). Starts unserved: what a restart
+   * finds queued goes at once (it may hold an alarm).
    */
   private kicks = 1;
   private servedKicks = 0;

@@ -95,7 +95,7 @@ const root = tmpDir();
 let n = 0;
 
 /** A board: a sample every 10 s into a real queue, the uploader posting to a fake API that accepts all and answers with a policy. */
-function board(phase: number | undefined, start: number) {
+function board(phase: number | undefined, start: number, opts: { batchSize?: number; failFirst?: number } = {}) {
   vi.setSystemTime(start);
   const cap = captureLog();
   const dir = join(root, `s${n++}`);
@@ -105,14 +105,19 @@ function board(phase: number | undefined, start: number) {
   const ulid = new UlidFactory();
   const sampled: { id: string; ts: number }[] = [];
   const posts: Post[] = [];
+  let failures = opts.failFirst ?? 0;
   const post = async (_path: string, body: string): Promise<HttpResponse> => {
+    if (failures > 0) {
+      failures--;
+      return { status: 503, headers: {}, body: '{"error":{"code":"unavailable"}}' };
+    }
     const readings = (JSON.parse(body) as { readings: { id: string; ts: string }[] }).readings;
     posts.push({ wall: clock.wallMs(), mono: clock.monoMs(), ids: readings.map((r) => r.id), ts: readings.map((r) => Date.parse(r.ts)) });
     const policy = { uploadIntervalSeconds: INTERVAL / 1000, ...(phase !== undefined ? { uploadPhaseSeconds: phase } : {}) };
     return { status: 200, headers: {}, body: JSON.stringify({ accepted: readings.length, duplicates: 0, rejected: [], policy }) };
   };
   const up = new Uploader(
-    { deviceId: 'bbb-align', deviceKey: 'k', batchSize: 200, maxBodyBytes: 240 * 1024, timeoutMs: 2_000, backoffBaseMs: 20, backoffMaxMs: 200, authRetryMs: 300, maxRetryAfterMs: 10_000 },
+    { deviceId: 'bbb-align', deviceKey: 'k', batchSize: opts.batchSize ?? 200, maxBodyBytes: 240 * 1024, timeoutMs: 2_000, backoffBaseMs: 20, backoffMaxMs: 200, authRetryMs: 300, maxRetryAfterMs: 10_000 },
     {
       queue, clock, stamper, anchors: new BootAnchors(dir, cap.log), log: cap.log, post, flush: () => queue.sync(),
       intervalMs: () => INTERVAL, phaseSeconds: () => phase,
@@ -130,6 +135,9 @@ function board(phase: number | undefined, start: number) {
   up.start();
   return {
     up, clock, posts, sampled, sample,
+    setFailures(n: number): void {
+      failures = n;
+    },
     async finish(): Promise<void> {
       clearInterval(sampler);
       up.kick(true); // what is left goes now
@@ -203,6 +211,24 @@ describe('the uploader on the quiet schedule (fake timers, a real queue)', () =>
     const after = b.posts.slice(before + 7);
     expect(after.length).toBeGreaterThanOrEqual(2);
     for (const p of after) expect(aligned(p.wall), new Date(p.wall).toISOString()).toBe(true);
+    await b.finish();
+  });
+
+  it('an alarm behind more than a batch, its first post refused: retried and sent at once, never held for an instant', async () => {
+    const b = board(PHASE_S, INSTANT + 3_456, { batchSize: 4 });
+    await vi.advanceTimersByTimeAsync(INTERVAL + 150 * S); // the quiet readings of the open interval queued
+    const before = b.posts.length;
+    const pending = b.sampled.length - b.posts.flatMap((p) => p.ids).length;
+    expect(pending).toBeGreaterThan(8);
+    b.setFailures(2);
+    const alarm = b.sample({ co2: 500, flame: true });
+    b.up.kick(true);
+    await vi.advanceTimersByTimeAsync(2 * S); // the backoff is at most 200 ms a try
+    const after = b.posts.slice(before);
+    expect(after.flatMap((p) => p.ids)).toContain(alarm);
+    expect(after.length).toBe(Math.ceil((pending + 1) / 4)); // everything queued, in batches of 4, back to back
+    expect(after.flatMap((p) => p.ids).length).toBe(pending + 1);
+    expect(after.every((p) => p.wall - after[0]!.wall < 2 * S)).toBe(true);
     await b.finish();
   });
 
