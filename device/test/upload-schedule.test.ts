@@ -95,7 +95,7 @@ const root = tmpDir();
 let n = 0;
 
 /** A board: a sample every 10 s into a real queue, the uploader posting to a fake API that accepts all and answers with a policy. */
-function board(phase: number | undefined, start: number, opts: { batchSize?: number; failFirst?: number } = {}) {
+function board(phase: number | undefined, start: number, opts: { batchSize?: number; failFirst?: number; queued?: number } = {}) {
   vi.setSystemTime(start);
   const cap = captureLog();
   const dir = join(root, `s${n++}`);
@@ -106,7 +106,9 @@ function board(phase: number | undefined, start: number, opts: { batchSize?: num
   const sampled: { id: string; ts: number }[] = [];
   const posts: Post[] = [];
   let failures = opts.failFirst ?? 0;
+  let gate: Promise<void> | undefined;
   const post = async (_path: string, body: string): Promise<HttpResponse> => {
+    if (gate) await gate;
     if (failures > 0) {
       failures--;
       return { status: 503, headers: {}, body: '{"error":{"code":"unavailable"}}' };
@@ -131,12 +133,23 @@ function board(phase: number | undefined, start: number, opts: { batchSize?: num
     sampled.push({ id, ts });
     return id;
   };
+  // What a restart finds queued (the previous run's readings, stamped before it stopped).
+  for (let i = 0; i < (opts.queued ?? 0); i++) sample();
   const sampler = setInterval(() => sample(), 10 * S);
   up.start();
   return {
     up, clock, posts, sampled, sample,
     setFailures(n: number): void {
       failures = n;
+    },
+    /** The next posts wait (in flight) until the returned function is called. */
+    holdPosts(): () => void {
+      let open = (): void => undefined;
+      gate = new Promise<void>((r) => (open = r));
+      return () => {
+        gate = undefined;
+        open();
+      };
     },
     async finish(): Promise<void> {
       clearInterval(sampler);
@@ -229,6 +242,34 @@ describe('the uploader on the quiet schedule (fake timers, a real queue)', () =>
     expect(after.length).toBe(Math.ceil((pending + 1) / 4)); // everything queued, in batches of 4, back to back
     expect(after.flatMap((p) => p.ids).length).toBe(pending + 1);
     expect(after.every((p) => p.wall - after[0]!.wall < 2 * S)).toBe(true);
+    await b.finish();
+  });
+
+  it('a restart: what it finds queued goes at once, then the quiet posts are aligned', async () => {
+    const b = board(PHASE_S, INSTANT + 3_456, { queued: 12 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(b.posts.length).toBe(1);
+    expect(b.posts[0]!.ids.length).toBe(12);
+    expect(b.posts[0]!.wall - (INSTANT + 3_456)).toBeLessThan(S);
+    await vi.advanceTimersByTimeAsync(11 * MIN);
+    expect(b.posts.length).toBe(3);
+    for (const p of b.posts.slice(1)) expect(aligned(p.wall)).toBe(true);
+    await b.finish();
+  });
+
+  it('an alarm while a quiet post is in flight goes right after it, not at the next instant', async () => {
+    const b = board(PHASE_S, INSTANT + 3_456);
+    await vi.advanceTimersByTimeAsync(INTERVAL - 3_456 + ALIGN_DELAY_MS - 1); // just before the first quiet post
+    const open = b.holdPosts();
+    await vi.advanceTimersByTimeAsync(2); // the quiet post is in flight
+    const alarm = b.sample({ co2: 500, flame: true });
+    b.up.kick(true);
+    open();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(b.posts.length).toBe(2);
+    expect(b.posts[0]!.ids).not.toContain(alarm);
+    expect(b.posts[1]!.ids).toContain(alarm);
+    expect(b.posts[1]!.wall - b.posts[0]!.wall).toBeLessThan(S);
     await b.finish();
   });
 
