@@ -248,6 +248,14 @@ export function designParameters(input, flags = {}) {
   };
 }
 
+/** Boards that ignore policy.uploadPhaseSeconds (older agents): their quiet posts straddle buckets, priced with the unaligned figure of query.json. */
+function unalignedPath(input, d) {
+  const st = storageMeasured();
+  const wru = st?.writeUnitsPerPostUnaligned;
+  if (!Number.isFinite(wru) || d.writeUnitsPerPost.kind !== 'measured') return [];
+  return [[`boards ignoring uploadPhaseSeconds (${wru} WRU a post, ${st.from})`, newModel(input, { ...d, writeUnitsPerPost: { ...d.writeUnitsPerPost, value: wru } })]];
+}
+
 const dynamoRates = (tableClass, capacity, utilisation) => {
   const ia = tableClass === 'standard-ia';
   if (capacity === 'provisioned') {
@@ -445,6 +453,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ['IoT Core with Basic Ingest', newModel(input, d, 'iot-basic-ingest')],
     ['IoT Core, normal topic (messaging billed)', newModel(input, d, 'iot')],
     ['physical floor: API Gateway + Lambda request + 1 WRU a post', newModel(input, d, 'floor')],
+    ...unalignedPath(input, d),
     ['vpc mode (server variant: ALB, NAT, 2+ t4g.small)', newModel(input, d, 'vpc')],
   ];
   const orows = [[`${input.boards} boards: configuration`, '$/board-month', 'without SNS', 'dominant line']];

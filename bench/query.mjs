@@ -15,6 +15,12 @@
 // consistent) against the packed layout's readRange, alternating.
 // Also printed: bytes stored per reading in both layouts, and the write units
 // of a post of 30 readings into one bucket (bucket + device item).
+// Quiet posts, measured (ReturnConsumedCapacity, as the store bills them):
+// 20 boards sampling every 10 s, each at its own offset, post for an hour
+// at the instants of policy.uploadPhaseSeconds (the readings stamped before
+// each instant), then for another hour every 300 s at an arbitrary phase
+// (a board that ignores the field), beside the unaligned average worked out
+// from the item sizes. The aligned figure is what bench/cost.mjs prices.
 //
 //   node bench/query.mjs [--repeats 2] [--api-seed 1000]
 import { join } from 'node:path';
@@ -162,6 +168,56 @@ try {
     await dyn.close();
   }
 
+  // 1c. Quiet posts as boards make them, aligned and not, their bucket writes counted as the store bills them.
+  {
+    const dyn = await store.startDynalite(dataDir);
+    const { base, db } = store.createLocalClients(dyn.endpoint);
+    const tables = store.tableNamesForPrefix('local');
+    let units = 0;
+    let writes = 0;
+    db.middlewareStack.add((next) => async (args) => {
+      if (!args.input.UpdateExpression) return next(args);
+      args.input.ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      units += out.output.ConsumedCapacity?.CapacityUnits ?? Number.NaN;
+      writes++;
+      return out;
+    }, { step: 'initialize' });
+    const readings = new store.DynamoReadingStore(db, tables.readings);
+    const INTERVAL_MS = 300_000;
+    const BOARDS = 20;
+    const POSTS = 12;
+    const quiet = { aligned: { posts: 0, units: 0, writes: 0, twoItemPosts: 0 }, unaligned: { posts: 0, units: 0, writes: 0, twoItemPosts: 0 } };
+    for (let b = 0; b < BOARDS; b++) {
+      const id = `quiet-${b}`;
+      const phaseMs = readings.uploadPhaseSeconds(id, INTERVAL_MS / 1000) * 1000;
+      // Its own sampling offset in the 10-s step (ms, spread evenly over the boards) and, unaligned, its own posting phase.
+      const offsetMs = Math.floor(((b + 0.5) * STEP_MS) / BOARDS) + (b * 37) % 10;
+      const wrongPhaseMs = (phaseMs + 7_000 + Math.floor(((b + 0.5) * INTERVAL_MS) / BOARDS)) % INTERVAL_MS;
+      for (const [kind, phase, startMs] of [['aligned', phaseMs, firstTs - 8 * 3_600_000], ['unaligned', wrongPhaseMs, firstTs - 4 * 3_600_000]]) {
+        const first = startMs - ((((startMs - phase) % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
+        for (let k = 0; k < POSTS; k++) {
+          const from = first + k * INTERVAL_MS;
+          // What the agent sends at this instant: the readings stamped since the last one.
+          const post = Array.from({ length: INTERVAL_MS / STEP_MS }, (_, i) => normalReading(b + 1, k * 30 + i + (kind === 'aligned' ? 0 : 100_000), from + offsetMs + i * STEP_MS));
+          const before = { units, writes };
+          const out = await readings.storeBatch(id, post, new Date(from + INTERVAL_MS + 2_000).toISOString(), 90);
+          if (out.stored.length !== post.length) throw new Error('quiet post: not all stored');
+          const q = quiet[kind];
+          q.posts++;
+          q.units += units - before.units;
+          q.writes += writes - before.writes;
+          if (writes - before.writes > 1) q.twoItemPosts++;
+        }
+      }
+    }
+    base.destroy();
+    await dyn.close();
+    result.quietPosts = Object.fromEntries(Object.entries(quiet).map(([k, q]) => [k, {
+      posts: q.posts, bucketWruPerPost: round(q.units / q.posts, 2), bucketItemsPerPost: round(q.writes / q.posts, 2), postsWritingTwoItems: q.twoItemPosts,
+    }]));
+  }
+
   // 2. The local stack on that DATA_DIR: the newest readings through the API, then the queries.
   const stack = await startStack(dataDir);
   const client = createClient(stack.url, 4);
@@ -242,6 +298,7 @@ try {
     result.layout.deviceWru = item ? wru(itemSize(item)) : null;
     result.layout.writeUnitsPost30 = result.layout.bucketWru30 + (result.layout.deviceWru ?? 1);
     result.layout.writeUnitsPost300sAverage = round(result.layout.bucketWruPost300sAverage + (result.layout.deviceWru ?? 1), 2);
+    for (const q of Object.values(result.quietPosts)) q.writeUnitsPerPost = round(q.bucketWruPerPost + (result.layout.deviceWru ?? 1), 2);
     base.destroy();
     await dyn.close();
   }
@@ -256,9 +313,15 @@ console.log(`7d/24h time ratio ${result.ratio7dOver24h} (readings ratio 7.0)`);
 const L = result.layout;
 console.log(`7 days from the store: packed layout ${L.v2ReadMedianMs} ms, v1 layout (LSI, item per reading) ${L.v1ReadMedianMs} ms: ${L.speedup}x (target >= 3x)`);
 console.log(`bytes stored per reading: ${L.bytesPerReading.v2} (v1: ${L.bytesPerReading.v1}); a post of 30 readings into one bucket: ${L.bucketWru30} WRU bucket (${L.fullBucketBytes} B) + ${L.deviceWru} WRU device item (${L.deviceItemBytes} B) = ${L.writeUnitsPost30} WRU, 1 read (target <= 3 WRU)`);
-console.log(`a quiet board's post every 300 s (30 readings, buckets not aligned with the uploads): ${L.bucketWruPost300sAverage} WRU of buckets on average + ${L.deviceWru} device = ${L.writeUnitsPost300sAverage} WRU (what bench/cost.mjs prices)`);
+const Q = result.quietPosts;
+console.log(`a quiet board's post every 300 s (30 readings, buckets not aligned with the uploads): ${L.bucketWruPost300sAverage} WRU of buckets on average + ${L.deviceWru} device = ${L.writeUnitsPost300sAverage} WRU (from the item sizes)`);
+console.log(`quiet posts measured (consumed capacity, ${Q.aligned.posts} posts each): aligned with policy.uploadPhaseSeconds ${Q.aligned.writeUnitsPerPost} WRU a post (${Q.aligned.bucketWruPerPost} bucket + ${L.deviceWru} device; ${Q.aligned.bucketItemsPerPost} bucket items, ${Q.aligned.postsWritingTwoItems} posts wrote two) (what bench/cost.mjs prices); unaligned ${Q.unaligned.writeUnitsPerPost} WRU (${Q.unaligned.bucketItemsPerPost} items, ${Q.unaligned.postsWritingTwoItems} wrote two) (target 3)`);
 if (result.apiSeed) console.log(`seed: ${result.apiSeed.readings} through the API at ${result.apiSeed.readingsPerSecond} readings/s (batches of 500, ${result.apiSeed.postMsMedian} ms a post), ${result.directSeed.readings} direct at ${result.directSeed.readingsPerSecond}/s`);
 // What bench/cost.mjs reads instead of its assumptions (measured here).
-result.costInputs = { readingsPerPost: 30, writeUnitsPerPost: L.writeUnitsPost300sAverage, readUnitsPerPost: 1, bytesStoredPerReading: L.bytesPerReading.v2 };
+result.costInputs = {
+  readingsPerPost: 30, writeUnitsPerPost: Q.aligned.writeUnitsPerPost, readUnitsPerPost: 1, bytesStoredPerReading: L.bytesPerReading.v2,
+  // A board that ignores policy.uploadPhaseSeconds (an older agent): bench/cost.mjs prices it beside.
+  writeUnitsPerPostUnaligned: L.writeUnitsPost300sAverage,
+};
 const file = writeResult('query', { ...result, totalSeconds: round((performance.now() - t0) / 1000, 1) });
 console.log(`query: results in ${file}`);

@@ -370,6 +370,83 @@ describe.each(engines)('storage on $name', ({ start }) => {
     });
   });
 
+  describe('upload phase (policy.uploadPhaseSeconds)', () => {
+    /** The bucket UpdateItems of each storeBatch call and the write units they consumed (ReturnConsumedCapacity, as the engine bills them). */
+    function countingStore(): { store: DynamoReadingStore; writes: { units: number }[]; close(): void } {
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: engine.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      const writes: { units: number }[] = [];
+      db.middlewareStack.add(
+        (next) => async (args) => {
+          const input = args.input as { UpdateExpression?: string; ReturnConsumedCapacity?: string };
+          if (!input.UpdateExpression) return next(args);
+          input.ReturnConsumedCapacity = 'TOTAL';
+          const out = await next(args);
+          writes.push({ units: (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? Number.NaN });
+          return out;
+        },
+        { step: 'initialize' },
+      );
+      return { store: new DynamoReadingStore(db, tables.readings), writes, close: () => db.destroy() };
+    }
+
+    /** A quiet board sampling every 10 s (at `offsetMs` past each 10-s step of its upload instants), posting at each aligned instant what it sampled before it. */
+    const quietPosts = (first: number, posts: number, intervalMs: number, offsetMs: number, tag: string): Reading[][] =>
+      Array.from({ length: posts }, (_, k) =>
+        Array.from({ length: intervalMs / 10_000 }, (_, i) => {
+          const ts = first + k * intervalMs + i * 10_000 + offsetMs;
+          return { id: `${tag}${k}-${i}`, ts: formatUtc(ts), co2: 600 + i, temperature: 21.5, humidity: 40, smoke: 0.02, flame: false };
+        }),
+      );
+
+    it('is whole seconds within the interval, and stable', () => {
+      for (const id of ['u-a', 'u-b', 'bbb-salle-101', 'x'.repeat(64)]) {
+        for (const interval of [10, 30, 60, 90, 300, 600, 3600]) {
+          const phase = readings.uploadPhaseSeconds(id, interval);
+          expect(Number.isInteger(phase) && phase >= 0 && phase < interval, `${id} ${interval}`).toBe(true);
+          expect(readings.uploadPhaseSeconds(id, interval)).toBe(phase);
+        }
+        // Intervals that divide the bucket span or are multiples of it share its instants.
+        expect(readings.uploadPhaseSeconds(id, 60)).toBe(readings.uploadPhaseSeconds(id, 300) % 60);
+        expect(readings.uploadPhaseSeconds(id, 600) % 300).toBe(readings.uploadPhaseSeconds(id, 300));
+      }
+    });
+
+    it.each([300, 60, 600])('quiet posts between aligned instants (interval %i s) write whole buckets, one item each; unaligned ones write more', async (intervalSeconds) => {
+      const intervalMs = intervalSeconds * 1000;
+      const bucketsPerPost = Math.max(1, intervalMs / 300_000);
+      const counted = countingStore();
+      try {
+        for (const [n, deviceId] of ['u-one', 'u-two', 'u-three', 'u-four'].entries()) {
+          const id = `${deviceId}-${intervalSeconds}`;
+          const phaseMs = readings.uploadPhaseSeconds(id, intervalSeconds) * 1000;
+          const base = Date.parse('2026-11-20T00:00:00.000Z');
+          const first = base - ((((base - phaseMs) % intervalMs) + intervalMs) % intervalMs) + intervalMs; // an aligned instant
+          // Where in its 10-s step the board samples: never within a second of an instant (where the whole-second
+          // phase and the bucket's millisecond one can disagree, reading-codec.ts).
+          const offsetMs = 1_137 + n * 2_111;
+          for (const post of quietPosts(first, 4, intervalMs, offsetMs, 'a')) {
+            counted.writes.length = 0;
+            const out = await counted.store.storeBatch(id, post, formatUtc(first + 5 * intervalMs), 90);
+            expect(out.stored).toHaveLength(post.length);
+            expect(counted.writes, `${id}: bucket UpdateItems of an aligned post`).toHaveLength(bucketsPerPost);
+            for (const w of counted.writes) expect(w.units).toBeLessThanOrEqual(2);
+          }
+          // The same board posting half a bucket off: some of its posts (one in five at 60 s) cross a bucket boundary.
+          let extra = 0;
+          for (const post of quietPosts(first + 10 * intervalMs + 150_000, 5, intervalMs, offsetMs, 'b')) {
+            counted.writes.length = 0;
+            await counted.store.storeBatch(id, post, formatUtc(first + 20 * intervalMs), 90);
+            extra += counted.writes.length - bucketsPerPost;
+          }
+          expect(extra, `${id}: extra bucket writes of unaligned posts`).toBeGreaterThan(0);
+          expect((await all(id, counted.store)).length).toBe(9 * (intervalMs / 10_000));
+        }
+      } finally {
+        counted.close();
+      }
+    });
+  });
+
   describe('ingest on the packed layout', () => {
     const notified: OutgoingNotification[] = [];
     let now = Date.parse('2026-11-30T12:00:00.000Z');
@@ -396,7 +473,7 @@ describe.each(engines)('storage on $name', ({ start }) => {
       expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(30);
       expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(19 * 30);
       expect(notified.filter((n) => n.deviceId === 'i-race' && n.transition === 'raised').map((n) => n.kind)).toEqual(['fire']);
-      expect(results[0]?.policy).toEqual({ thresholds: DEFAULT_THRESHOLDS, uploadIntervalSeconds: 300 });
+      expect(results[0]?.policy).toEqual({ thresholds: DEFAULT_THRESHOLDS, uploadIntervalSeconds: 300, uploadPhaseSeconds: readings.uploadPhaseSeconds('i-race', 300) });
     });
 
     it('a 10,000-reading backlog in 500-reading posts, then retried: every reading once, latest unchanged', async () => {

@@ -109,6 +109,7 @@ export class Agent {
         queue: this.queue, clock: this.clock, anchors, log, post, expect: (ms) => this.watchdog.expect('uploader', ms + cfg.watchdog.stallMs),
         store: this.store, stamper: this.stamper, flush: () => this.sync(),
         intervalMs: () => this.uploadIntervalMs(),
+        phaseSeconds: () => this.policy.current.uploadPhaseSeconds,
         onPolicy: (p) => this.policy.update(p),
       },
     );
@@ -147,6 +148,7 @@ export class Agent {
       memory: this.store?.memory.length,
       diskFull: this.store?.diskFull,
       uploadIntervalSeconds: this.uploadIntervalMs() / 1000,
+      uploadPhaseSeconds: this.policy?.current.uploadPhaseSeconds,
     };
   }
 

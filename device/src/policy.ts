@@ -9,6 +9,8 @@ import { errText, type Logger } from './log.js';
 export interface Policy {
   thresholds: Thresholds;
   uploadIntervalSeconds: number;
+  /** When in the interval quiet posts go (upload-schedule.ts); absent from an older server. */
+  uploadPhaseSeconds?: number;
 }
 
 /** Before the first answer: the deployment defaults. */
@@ -17,7 +19,11 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({ thresholds: DEFA
 const PolicySchema = v.object({
   thresholds: v.optional(v.looseObject(ThresholdsOverrideSchema.entries)),
   uploadIntervalSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1), v.maxValue(86_400))),
+  // Anything else passes through here: a phase that makes no sense is left out below, the rest of the policy stands.
+  uploadPhaseSeconds: v.optional(v.unknown()),
 });
+
+const PhaseSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** The policy of an ingest answer, with what it leaves out from the defaults; undefined when it makes no sense. */
 export function parsePolicy(raw: unknown, base: Readonly<Policy> = DEFAULT_POLICY): Policy | undefined {
@@ -26,7 +32,10 @@ export function parsePolicy(raw: unknown, base: Readonly<Policy> = DEFAULT_POLIC
   const o = r.output.thresholds;
   const thresholds = mergeThresholds(base.thresholds, o ? { co2: o.co2, heat: o.heat, smoke: o.smoke, offlineAfterSeconds: o.offlineAfterSeconds } : undefined);
   if (thresholdProblems(thresholds).length > 0) return undefined;
-  return { thresholds, uploadIntervalSeconds: r.output.uploadIntervalSeconds ?? base.uploadIntervalSeconds };
+  const uploadIntervalSeconds = r.output.uploadIntervalSeconds ?? base.uploadIntervalSeconds;
+  // Never carried over from `base`: an answer without one (an older server) means no phase.
+  const phase = v.safeParse(PhaseSchema, r.output.uploadPhaseSeconds);
+  return { thresholds, uploadIntervalSeconds, ...(phase.success && phase.output < uploadIntervalSeconds ? { uploadPhaseSeconds: phase.output } : {}) };
 }
 
 /** The last policy the API gave, kept in the queue folder (written only when it changes: SD wear). */
@@ -48,7 +57,9 @@ export class PolicyFile {
     if (JSON.stringify(p) === JSON.stringify(this.current)) return false;
     const before = this.current;
     this.current = p;
-    this.log.info('policy from the API', { uploadIntervalSeconds: p.uploadIntervalSeconds, previousIntervalSeconds: before.uploadIntervalSeconds, thresholds: p.thresholds });
+    this.log.info('policy from the API', {
+      uploadIntervalSeconds: p.uploadIntervalSeconds, uploadPhaseSeconds: p.uploadPhaseSeconds, previousIntervalSeconds: before.uploadIntervalSeconds, thresholds: p.thresholds,
+    });
     try {
       writeFileAtomicSync(this.path, JSON.stringify(p) + '\n');
     } catch (err) {

@@ -17,6 +17,8 @@ export interface AgentStatus {
   diskFull: unknown;
   inMemory: unknown;
   uploadIntervalSeconds: unknown;
+  /** The policy's phase of the quiet posts (null: none, they go every interval after the last post). */
+  uploadPhaseSeconds: unknown;
   savedAt: unknown;
 }
 
@@ -88,6 +90,7 @@ export function readStatus(queueDir: string, nowMs = Date.now(), stagingDir?: st
     diskFull: cursor.diskFull ?? null,
     inMemory: cursor.memory ?? 0,
     uploadIntervalSeconds: cursor.uploadIntervalSeconds ?? null,
+    uploadPhaseSeconds: cursor.uploadPhaseSeconds ?? null,
     savedAt: cursor.savedAt ?? null,
   };
 }

@@ -6,6 +6,7 @@ import { decodeSample, type StoredSample } from './record.js';
 import { Stamper } from './stamp.js';
 import { SampleStore } from './store.js';
 import { parsePolicy, type Policy } from './policy.js';
+import { quietAlignment, quietCut, waitsForNextPost, type QuietAlignment, type QuietCut } from './upload-schedule.js';
 
 export interface UploaderOptions {
   deviceId: string;
@@ -35,6 +36,8 @@ export interface UploaderDeps {
   stamper?: Stamper;
   /** How long to wait between posts while nothing is urgent (default: 60 s). */
   intervalMs?: () => number;
+  /** The policy's `uploadPhaseSeconds`: quiet posts go at its instants (upload-schedule.ts); undefined: every interval after the last post. */
+  phaseSeconds?: () => number | undefined;
   /** Called before each plan (the agent fsyncs the queue there: only synced records are sent). */
   flush?: () => void;
   /** The ingest answer carried a policy. */
@@ -69,6 +72,8 @@ interface Plan {
   dropped: { id?: string; why: string }[];
   hold: number;
   bodyBytes: number;
+  /** `kicks` when planned: a plan that finds nothing to send serves the kicks up to it. */
+  kicksAt: number;
 }
 
 export interface UploaderStats {
@@ -118,6 +123,16 @@ export class Uploader {
   private holdSince = 0;
   private holdLoggedAt = 0;
   private inFlight: Promise<unknown> | undefined;
+  /**
+   * Kicks (an urgent or fast sample) counted, and those served: while one is
+   * not, posts send everything at once, as without a phase, until a plan finds
+   * nothing left (so an urgent reading behind a full batch, or retried after a
+   * failed post, never waits for an instant). Starts unserved: what a restart
+   * finds queued goes at once (it may hold an alarm).
+   */
+  private kicks = 1;
+  private servedKicks = 0;
+  private draining = false;
   readonly stats: UploaderStats = { posts: 0, accepted: 0, duplicates: 0, rejected: 0, undatable: 0, corrupt: 0, redated: 0, failures: 0, state: 'idle' };
   readonly store: SampleStore;
   readonly stamper: Stamper;
@@ -133,6 +148,19 @@ export class Uploader {
     return this.d.intervalMs?.() ?? IDLE_MS;
   }
 
+  /** The quiet posts' instants, when the policy gives a phase and the clock can place them (not while draining). */
+  private alignment(): QuietAlignment | undefined {
+    if (this.draining || !this.stamper.trusted()) return undefined;
+    return quietAlignment(this.idleMs(), this.d.phaseSeconds?.());
+  }
+
+  /** The wait before the next quiet post: to its instant when aligned, else the interval. */
+  private quietWaitMs(): number {
+    const a = this.alignment();
+    if (!a) return this.idleMs();
+    return Math.max(1, Math.ceil(quietCut(a, this.stamper.wall()).nextPostMs - this.stamper.wall()));
+  }
+
   private get log(): Logger {
     return this.d.log;
   }
@@ -143,6 +171,7 @@ export class Uploader {
 
   /** New synced data (urgent: a flame changed state; it also cuts a network backoff short). */
   kick(urgent = false): void {
+    this.kicks++;
     if (this.wake && (this.waitKind === 'idle' || (urgent && this.waitKind === 'transient'))) {
       this.wake(urgent);
     } else {
@@ -167,6 +196,7 @@ export class Uploader {
    * readings are reported, not waited for.
    */
   async drain(): Promise<number> {
+    this.draining = true;
     let failures = 0;
     while (!this.stopping) {
       this.d.flush?.();
@@ -223,8 +253,10 @@ export class Uploader {
     return Math.max(1, Math.floor(r * cap)); // full jitter
   }
 
-  private plan(): Plan {
+  /** What can be sent now; with `quiet`, the readings stamped in the interval now open wait for the next post. */
+  private plan(quiet?: { a: QuietAlignment; cut: QuietCut }): Plan {
     const { clock, queue, anchors } = this.d;
+    const kicksAt = this.kicks;
     const recs = queue.peek(this.limit, this.bodyLimit);
     const corr = this.stamper.state.correctionMs;
     const now = { trusted: this.stamper.trusted(), wall: this.stamper.wall(), mono: clock.monoMs(), boot: clock.bootId() };
@@ -237,6 +269,8 @@ export class Uploader {
     let bytes = head.length + 2;
     let hold = 0;
     let full = false;
+    let cut = false;
+    const waits = (ts: number): boolean => quiet !== undefined && waitsForNextPost(quiet.a, quiet.cut, ts);
     const add = (s: StoredSample, ts: number, c: number, seq?: number): boolean => {
       const faults = [...new Set([...(s.f ?? []), ...(c !== 0 ? ['agent:clock'] : [])])];
       const text = JSON.stringify({ id: s.id, ts: new Date(ts).toISOString(), ...s.m, ...(faults.length ? { faults } : {}) });
@@ -269,6 +303,10 @@ export class Uploader {
         last = rec;
         continue;
       }
+      if (waits(d.ts)) {
+        cut = true; // acknowledged in order: what follows waits too
+        break;
+      }
       // Stamped: the correction it was stamped with; held: dated now, with today's correction.
       const c = typeof s.ts === 'number' ? (s.c ?? 0) : corr;
       if (!add(s, d.ts, c, rec.seq)) {
@@ -279,22 +317,24 @@ export class Uploader {
     }
     // While the disk is full, newer samples wait in memory: they follow what is on disk.
     let fromMemory = 0;
-    const diskDone = !full && hold === 0 && (recs.length === 0 || recs[recs.length - 1]!.seq >= queue.stats().acked + queue.pendingSynced);
+    const diskDone = !full && !cut && hold === 0 && (recs.length === 0 || recs[recs.length - 1]!.seq >= queue.stats().acked + queue.pendingSynced);
     if (diskDone) {
       for (const m of this.store.memory) {
         const d = dateSample(m.sample, now, anchors);
-        if (d.kind !== 'dated') break;
+        if (d.kind !== 'dated' || waits(d.ts)) break;
         if (!add(m.sample, d.ts, typeof m.sample.ts === 'number' ? (m.sample.c ?? 0) : corr)) break;
         fromMemory++;
       }
     }
-    return { body: head + parts.join(',') + ']}', ids, readings, fromMemory, last, dropped, hold, bodyBytes: bytes };
+    return { body: head + parts.join(',') + ']}', ids, readings, fromMemory, last, dropped, hold, bodyBytes: bytes, kicksAt };
   }
 
   private async step(): Promise<Step> {
     this.stats.state = 'planning';
     this.d.flush?.();
-    const plan = this.plan();
+    // Quiet (every kick served): only what was stamped before the instant of this post.
+    const a = this.kicks === this.servedKicks ? this.alignment() : undefined;
+    const plan = this.plan(a ? { a, cut: quietCut(a, this.stamper.wall()) } : undefined);
     if (plan.dropped.length > 0) this.reportDropped(plan.dropped);
     if (plan.ids.length === 0) {
       if (plan.last) {
@@ -318,7 +358,8 @@ export class Uploader {
         return { waitMs: HOLD_RECHECK_MS, kind: 'idle' };
       }
       this.stats.state = 'idle';
-      return { waitMs: this.idleMs(), kind: 'idle' };
+      this.servedKicks = Math.max(this.servedKicks, plan.kicksAt); // nothing (more) to send: the kicks up to the plan are served
+      return { waitMs: this.quietWaitMs(), kind: 'idle' };
     }
     if (this.holding) {
       this.holding = false;

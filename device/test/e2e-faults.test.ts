@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,34 @@ describe.skipIf(skip)('end to end under faults (agent bundle -> real local stack
     await waitFor(async () => (await alerts(b.deviceId)).some((x) => x.kind === 'fire' && x.status === 'resolved'), 10_000, 'the fire alert resolved');
     await settle(b);
   }, 60_000);
+
+  it('aligned quiet posts: once an answer gave policy.uploadPhaseSeconds, quiet posts go just after its instants, each with the readings stamped before its instant', async () => {
+    const INTERVAL = 4_000;
+    const b = await board('aligned', { uploadIntervalSeconds: INTERVAL / 1000 });
+    const a = start(b);
+    await waitFor(() => a.count('uploaded') >= 5, 60_000, 'quiet posts', 200);
+    const policy = JSON.parse(readFileSync(join(b.home, 'queue', 'policy.json'), 'utf8')) as { uploadPhaseSeconds?: unknown };
+    expect(Number.isInteger(policy.uploadPhaseSeconds)).toBe(true);
+    const phaseMs = ((policy.uploadPhaseSeconds as number) * 1000) % INTERVAL;
+    const instantBefore = (ms: number) => ms - ((((ms - phaseMs) % INTERVAL) + INTERVAL) % INTERVAL);
+    const stored = await allReadings(stack!.url, ADMIN, b.deviceId);
+    // The first post went before any answer (no phase yet; a reading stamped while it was in flight may follow
+    // it at once); every later one is aligned. The board and the stack share this machine's clock, so a
+    // reading's receivedAt tells which instant its post was for.
+    const firstPost = Math.min(...stored.map((r) => Date.parse(String(r.receivedAt))));
+    const later = stored.filter((r) => Date.parse(String(r.receivedAt)) > firstPost + 1_000);
+    expect(later.length).toBeGreaterThan(10);
+    const posts = new Set<number>();
+    for (const r of later) {
+      const received = Date.parse(String(r.receivedAt));
+      const instant = instantBefore(received);
+      posts.add(instant);
+      expect(Date.parse(String(r.ts)), `${String(r.ts)} received ${String(r.receivedAt)}`).toBeLessThan(instant); // stamped before its post's instant
+      expect(received - instant).toBeGreaterThanOrEqual(INTERVAL / 10); // posted after the delay, not at the instant itself
+    }
+    expect(posts.size).toBeGreaterThanOrEqual(3);
+    await settle(b);
+  }, 90_000);
 
   it('adaptive uploads: a heat rise reaches a heat alert within seconds, with no flame', async () => {
     const b = await board('heat', {}, undefined, [{ type: 'simulated', scenario: 'fire', startAfterMs: 1_000, speed: 10, fields: ['temperature', 'co2', 'humidity'] }]);

@@ -21,7 +21,7 @@ export interface IngestResult {
   duplicates: number;
   rejected: { index: number; errors: ErrorDetail[] }[];
   /** How the board should behave (contract v1.1). */
-  policy: { thresholds: Thresholds; uploadIntervalSeconds: number };
+  policy: { thresholds: Thresholds; uploadIntervalSeconds: number; uploadPhaseSeconds: number };
 }
 
 /**
@@ -61,14 +61,12 @@ export async function ingestBatch(deps: IngestDeps, device: DeviceSnapshot, enve
   const evaluation = await evaluateAfterPost(deps, device, { receivedAtMs: nowMs, stored, duplicates });
 
   const thresholds = mergeThresholds(deps.settings.thresholds, device.thresholds);
+  const uploadIntervalSeconds = effectiveUploadInterval(device.uploadIntervalSeconds, deps.settings.uploadIntervalSeconds, thresholds.offlineAfterSeconds);
   const result: IngestResult = {
     accepted: outcome.stored.length,
     duplicates: verdict.inBatchDuplicates + outcome.duplicates.length,
     rejected,
-    policy: {
-      thresholds,
-      uploadIntervalSeconds: effectiveUploadInterval(device.uploadIntervalSeconds, deps.settings.uploadIntervalSeconds, thresholds.offlineAfterSeconds),
-    },
+    policy: { thresholds, uploadIntervalSeconds, uploadPhaseSeconds: deps.readings.uploadPhaseSeconds(device.deviceId, uploadIntervalSeconds) },
   };
   const newest = stored.reduce((max, s) => Math.max(max, s.tsMs), -Infinity);
   recordPost(deps, {

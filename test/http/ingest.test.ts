@@ -87,6 +87,25 @@ describe('POST /v1/readings', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers with the upload phase: whole seconds within the interval, stable per device, following the interval', async () => {
+    const phases = new Map<string, number>();
+    for (const id of ['ing-phase-a', 'ing-phase-b', 'ing-phase-c']) {
+      const key = await t.api.registerDevice(id);
+      const first = (await t.api.post(id, key, [{ ts: isoNow(-MIN), co2: 500 }])).body.policy;
+      v.parse(IngestResultSchema.entries.policy, first);
+      expect(first.uploadIntervalSeconds).toBe(300);
+      expect(Number.isInteger(first.uploadPhaseSeconds) && first.uploadPhaseSeconds >= 0 && first.uploadPhaseSeconds < 300).toBe(true);
+      expect((await t.api.post(id, key, [{ ts: isoNow(), co2: 501 }])).body.policy.uploadPhaseSeconds).toBe(first.uploadPhaseSeconds);
+      phases.set(id, first.uploadPhaseSeconds);
+      // A 60-s interval divides the 300-s one: its instants include the 300-s ones.
+      expect((await t.api.request('PATCH', `/v1/devices/${id}`, { body: { uploadIntervalSeconds: 60 } })).status).toBe(200);
+      const faster = (await t.api.post(id, key, [{ ts: isoNow(), co2: 502 }])).body.policy;
+      expect(faster).toMatchObject({ uploadIntervalSeconds: 60, uploadPhaseSeconds: first.uploadPhaseSeconds % 60 });
+    }
+    // Derived from each device: a fleet does not post at the same instant.
+    expect(new Set(phases.values()).size).toBeGreaterThan(1);
+  });
+
   it('keeps latest at the newest ts when a backlog with older timestamps arrives later; lastSeenAt is the server time', async () => {
     const key = await t.api.registerDevice('ing-latest');
     const now = Date.now();

@@ -21,6 +21,7 @@ import {
   parseBucketKey,
   readingAttribute,
 } from './reading-codec.js';
+import { uploadPhaseSeconds } from './reading-codec.js';
 
 type Item = Record<string, unknown>;
 
@@ -514,6 +515,11 @@ export class DynamoReadingStore implements ReadingStore {
       yield* (out.Items ?? []) as Item[];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** From the bucket phase (reading-codec.ts): quiet posts aligned with it write one bucket each. */
+  uploadPhaseSeconds(deviceId: string, intervalSeconds: number): number {
+    return uploadPhaseSeconds(deviceId, intervalSeconds);
   }
 }
 
