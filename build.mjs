@@ -177,12 +177,12 @@ function unusedSdkParts() {
 
 /** Modules a Lambda bundle must never hold (test/bundles.test.ts reads the metafiles). */
 export const forbiddenInLambda = {
-  all: ['mnemonist', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
+  // No function holds the SSM client: GetParameter is one signed POST (src/adapters/ssm/secure-parameter.ts).
+  all: ['mnemonist', '@aws-sdk/client-ssm', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
   api: ['@aws-sdk/client-sns'],
-  // ingest reads the front door's origin secret from SSM (when there is one), so it holds that client too.
   ingest: [],
-  sweep: ['@aws-sdk/client-ssm'],
-  web: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/client-ssm', '@aws-sdk/credential-provider-env'],
+  sweep: [],
+  web: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/credential-provider-env'],
 };
 
 /**
