@@ -159,18 +159,30 @@ function environmentCredentialsOnly() {
 /**
  * In the Lambda bundles only: SDK parts no function of ours runs, replaced by
  * small stand-ins (each file says why): the event-stream serde (no DynamoDB,
- * SNS or SSM operation streams events) and mnemonist's LRU cache (behind the
- * endpoint-discovery cache, which is off). 9 KiB of every zip.
+ * SNS or SSM operation streams events), mnemonist's LRU cache (behind the
+ * endpoint-discovery cache, which is off), 9 KiB of every zip; and inside
+ * @smithy/core, the region lookup in instance metadata (Lambda sets
+ * AWS_REGION) and the JavaScript SHA-256 (the fallback for a Node without
+ * node:crypto), 1.5 KiB more.
  */
 function unusedSdkParts() {
   const standIns = {
     '@smithy/core/event-streams': join(root, 'src', 'handlers', 'lambda-no-event-streams.ts'),
     'mnemonist/lru-cache': join(root, 'src', 'handlers', 'lambda-endpoint-lru.ts'),
   };
+  // Relative imports inside @smithy/core's ESM build, by the module's file name.
+  const inner = {
+    getInstanceMetadataRegion: join(root, 'src', 'handlers', 'lambda-no-imds-region.ts'),
+    Sha256Js: join(root, 'src', 'handlers', 'lambda-no-sha256-js.ts'),
+  };
   return {
     name: 'unused-sdk-parts',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^(@smithy\/core\/event-streams|mnemonist\/lru-cache)$/ }, (args) => ({ path: standIns[args.path] }));
+      pluginBuild.onResolve({ filter: /^\.{1,2}\/.*\b(getInstanceMetadataRegion|Sha256Js)$/ }, (args) => {
+        if (!/[\\/]@smithy[\\/]core[\\/]dist-es[\\/]/.test(args.importer)) return undefined;
+        return { path: inner[args.path.slice(args.path.lastIndexOf('/') + 1)] };
+      });
     },
   };
 }

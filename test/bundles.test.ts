@@ -91,12 +91,15 @@ describe('Lambda bundles', () => {
       for (const forbidden of [...forbiddenInLambda.all, ...forbiddenInLambda[name]]) expect(packages.has(forbidden), `${name} bundles ${forbidden}`).toBe(false);
       // A part of @smithy/core, not a package: the event-stream serde no function uses (build.mjs, unusedSdkParts).
       expect(inputs.filter((f) => f.includes('/submodules/event-streams/')), `${name} bundles the event-stream serde`).toEqual([]);
+      // Inside @smithy/core: the instance-metadata region lookup and the JavaScript SHA-256 (stand-ins in their place).
+      expect(inputs.filter((f) => /node_modules\/.*\/(getInstanceMetadataRegion|Sha256Js)\.js$/.test(f)), `${name} bundles IMDS region or Sha256Js`).toEqual([]);
       // The dashboard is the web function's alone.
       expect(inputs.includes('src/web/assets.ts'), `${name} embeds the dashboard`).toBe(name === 'web');
       if (name === 'web') continue;
       // What each one does need is there (the check above cannot pass on an empty or wrong metafile).
       expect(packages.has('@aws-sdk/client-dynamodb'), `${name} has DynamoDB`).toBe(true);
       expect(packages.has('@aws-sdk/credential-provider-env'), `${name} has the environment provider`).toBe(true);
+      expect(inputs, `${name} has the stand-ins`).toEqual(expect.arrayContaining(['src/handlers/lambda-no-imds-region.ts', 'src/handlers/lambda-no-sha256-js.ts']));
       const own = { api: [], ingest: ['@aws-sdk/client-sns'], sweep: ['@aws-sdk/client-sns'] }[name];
       for (const client of own) expect(packages.has(client), `${name} has ${client}`).toBe(true);
       // SSM without its client: the admin token (api) and the front door's origin secret (api, ingest) are read by one signed POST.
