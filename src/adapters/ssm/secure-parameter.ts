@@ -124,9 +124,10 @@ export function ssmSecureParameters(config: SsmParameterConfig): ReadSecureParam
         return await attempt(name);
       } catch (error) {
         // Beside SSM's own answers, a refused connection or a reset is worth another try; no credentials is not.
-        const retryable = (error as Partial<SsmError>).retryable ?? (error as Error).name !== 'CredentialsProviderError';
+        const failure = error as Partial<SsmError> | null | undefined;
+        const retryable = failure?.retryable ?? failure?.name !== 'CredentialsProviderError';
         if (!retryable || tried >= maxAttempts) return { unreachable: error };
-        const throttled = THROTTLED.test((error as Error).name);
+        const throttled = THROTTLED.test(failure?.name ?? '');
         await new Promise((resolve) => setTimeout(resolve, backoffMs(tried - 1, throttled)));
       }
     }
