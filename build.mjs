@@ -159,30 +159,42 @@ function environmentCredentialsOnly() {
 /**
  * In the Lambda bundles only: SDK parts no function of ours runs, replaced by
  * small stand-ins (each file says why): the event-stream serde (no DynamoDB,
- * SNS or SSM operation streams events) and mnemonist's LRU cache (behind the
- * endpoint-discovery cache, which is off). 9 KiB of every zip.
+ * SNS or SSM operation streams events), mnemonist's LRU cache (behind the
+ * endpoint-discovery cache, which is off), 9 KiB of every zip; and inside
+ * @smithy/core, the region lookup in instance metadata (Lambda sets
+ * AWS_REGION) and the JavaScript SHA-256 (the fallback for a Node without
+ * node:crypto), 1.5 KiB more.
  */
 function unusedSdkParts() {
   const standIns = {
     '@smithy/core/event-streams': join(root, 'src', 'handlers', 'lambda-no-event-streams.ts'),
     'mnemonist/lru-cache': join(root, 'src', 'handlers', 'lambda-endpoint-lru.ts'),
   };
+  // Relative imports inside @smithy/core's ESM build, by the module's file name.
+  const inner = {
+    getInstanceMetadataRegion: join(root, 'src', 'handlers', 'lambda-no-imds-region.ts'),
+    Sha256Js: join(root, 'src', 'handlers', 'lambda-no-sha256-js.ts'),
+  };
   return {
     name: 'unused-sdk-parts',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^(@smithy\/core\/event-streams|mnemonist\/lru-cache)$/ }, (args) => ({ path: standIns[args.path] }));
+      pluginBuild.onResolve({ filter: /^\.{1,2}\/.*\b(getInstanceMetadataRegion|Sha256Js)$/ }, (args) => {
+        if (!/[\\/]@smithy[\\/]core[\\/]dist-es[\\/]/.test(args.importer)) return undefined;
+        return { path: inner[args.path.slice(args.path.lastIndexOf('/') + 1)] };
+      });
     },
   };
 }
 
 /** Modules a Lambda bundle must never hold (test/bundles.test.ts reads the metafiles). */
 export const forbiddenInLambda = {
-  all: ['mnemonist', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
+  // No function holds the SSM client: GetParameter is one signed POST (src/adapters/ssm/secure-parameter.ts).
+  all: ['mnemonist', '@aws-sdk/client-ssm', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-sso', '@aws-sdk/credential-provider-ini', '@smithy/credential-provider-imds', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-process', '@aws-sdk/nested-clients'],
   api: ['@aws-sdk/client-sns'],
-  // ingest reads the front door's origin secret from SSM (when there is one), so it holds that client too.
   ingest: [],
-  sweep: ['@aws-sdk/client-ssm'],
-  web: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/client-ssm', '@aws-sdk/credential-provider-env'],
+  sweep: [],
+  web: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/credential-provider-env'],
 };
 
 /**

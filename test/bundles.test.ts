@@ -91,15 +91,19 @@ describe('Lambda bundles', () => {
       for (const forbidden of [...forbiddenInLambda.all, ...forbiddenInLambda[name]]) expect(packages.has(forbidden), `${name} bundles ${forbidden}`).toBe(false);
       // A part of @smithy/core, not a package: the event-stream serde no function uses (build.mjs, unusedSdkParts).
       expect(inputs.filter((f) => f.includes('/submodules/event-streams/')), `${name} bundles the event-stream serde`).toEqual([]);
+      // Inside @smithy/core: the instance-metadata region lookup and the JavaScript SHA-256 (stand-ins in their place).
+      expect(inputs.filter((f) => /node_modules\/.*\/(getInstanceMetadataRegion|Sha256Js)\.js$/.test(f)), `${name} bundles IMDS region or Sha256Js`).toEqual([]);
       // The dashboard is the web function's alone.
       expect(inputs.includes('src/web/assets.ts'), `${name} embeds the dashboard`).toBe(name === 'web');
       if (name === 'web') continue;
       // What each one does need is there (the check above cannot pass on an empty or wrong metafile).
       expect(packages.has('@aws-sdk/client-dynamodb'), `${name} has DynamoDB`).toBe(true);
       expect(packages.has('@aws-sdk/credential-provider-env'), `${name} has the environment provider`).toBe(true);
-      // SSM: the admin token (api) and the front door's origin secret (api, ingest).
-      const own = { api: ['@aws-sdk/client-ssm'], ingest: ['@aws-sdk/client-sns', '@aws-sdk/client-ssm'], sweep: ['@aws-sdk/client-sns'] }[name];
+      expect(inputs, `${name} has the stand-ins`).toEqual(expect.arrayContaining(['src/handlers/lambda-no-imds-region.ts', 'src/handlers/lambda-no-sha256-js.ts']));
+      const own = { api: [], ingest: ['@aws-sdk/client-sns'], sweep: ['@aws-sdk/client-sns'] }[name];
       for (const client of own) expect(packages.has(client), `${name} has ${client}`).toBe(true);
+      // SSM without its client: the admin token (api) and the front door's origin secret (api, ingest) are read by one signed POST.
+      expect(inputs.includes('src/adapters/ssm/secure-parameter.ts'), `${name} reads SSM parameters`).toBe(name !== 'sweep');
     }
   });
 
@@ -150,14 +154,16 @@ describe('Lambda bundles, imported and called', () => {
   beforeAll(async () => {
     engine = await startDynaliteEngine();
     await ensureTables(createLocalClients(engine.endpoint).base, tables);
-    // A stand-in for SSM's GetParameter (JSON 1.1 protocol): enough for the api function's admin and read tokens.
+    // A stand-in for SSM's GetParameter (JSON 1.1 protocol, on the wire): the admin and read tokens, the front door secret.
     ssm = createServer((req, res) => {
       ssmAuthorizations.push(String(req.headers.authorization ?? ''));
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        const ok = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter';
-        const name = ok ? String((JSON.parse(body) as { Name?: string }).Name) : '';
+        // What SSM would refuse is refused: another operation or content type, or a value asked for undecrypted.
+        const asked = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter' && req.headers['content-type'] === 'application/x-amz-json-1.1' ? (JSON.parse(body) as { Name?: string; WithDecryption?: boolean }) : undefined;
+        const ok = asked?.WithDecryption === true;
+        const name = ok ? String(asked.Name) : '';
         // Beside the real tokens: a parameter never created, and one whose value can never authenticate.
         const value = name === '/smoke/read-token' ? readToken : name === '/smoke/unusable' ? 'two words that never authenticate' : adminToken;
         const answer = !ok ? { __type: 'UnknownOperationException' }

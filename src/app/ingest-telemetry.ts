@@ -29,8 +29,9 @@ export function rejectionReason(errors: readonly ErrorDetail[]): 'clock' | 'rang
 const SERIES_NAMES = { co2: 'CO2', temperature: 'Temperature', humidity: 'Humidity', smoke: 'Smoke' } as const;
 
 /**
- * One structured log line and a handful of metric values per post, whatever
- * its size (CloudWatch bills log bytes); per-board values only when
+ * A post's counts on its request's log line (a `post` line of its own only
+ * outside a request) and a handful of metric values, whatever its size
+ * (CloudWatch bills log bytes and lines); per-board values only when
  * DEVICE_SERIES asks for them.
  */
 export function recordPost(deps: { log: Log; telemetry: Telemetry; settings: Settings }, post: PostSummary): void {
@@ -51,8 +52,9 @@ export function recordPost(deps: { log: Log; telemetry: Telemetry; settings: Set
     transitions: post.transitions,
     ...(post.rejected.length > 0 ? { firstRejections: post.rejected.slice(0, 5) } : {}),
   };
-  if (post.rejected.length > 0) deps.log.warn('post', line);
-  else deps.log.info('post', line);
+  // On the request's own line when there is one (the edge writes it): one application line a post, not two.
+  const warn = post.rejected.length > 0;
+  if (!deps.log.attach?.(line, warn)) deps.log[warn ? 'warn' : 'info']('post', line);
   if (deps.settings.deviceSeries === 'off') return;
   for (const reading of post.stored) {
     if (deps.settings.deviceSeries === 'logs') {

@@ -133,6 +133,13 @@ export interface Log {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
+  /**
+   * Puts `fields` on the one line the edge writes for the request being
+   * served (`request`) instead of a line of their own (CloudWatch bills every
+   * line), `warn` raising that line's level. False (or absent) outside a
+   * request: the caller then writes its own line.
+   */
+  attach?(fields: Record<string, unknown>, warn?: boolean): boolean;
 }
 
 /** Counters and measurements as the use cases see them (Powertools Metrics behind it in Lambda). */

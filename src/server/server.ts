@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { createApiDeps } from '../adapters/compose.js';
 import { createDocumentClient, createLocalClients } from '../adapters/dynamodb/client.js';
 import { createApi } from '../adapters/http/api.js';
@@ -17,6 +17,7 @@ import { behindFrontDoor, staticFrontDoorSecret, type FrontDoorSecret } from '..
 import { StaticAdminToken } from '../adapters/static-admin-token.js';
 import { StaticReadTokens } from '../adapters/static-read-tokens.js';
 import { SsmReadTokens } from '../adapters/ssm/ssm-read-tokens.js';
+import { secureParametersFromEnv } from '../adapters/ssm/secure-parameter.js';
 import { deliverPending } from '../app/alerts/deliver.js';
 import { sweep } from '../app/alerts/sweep.js';
 import { adminTokenProblem, ConfigError, intSetting, parseReadTokens, parseSettings, requiredSetting } from '../app/settings.js';
@@ -84,12 +85,14 @@ async function main(): Promise<void> {
   }
   const obs = createObservability('server');
   const db = c.dynamoEndpoint ? createLocalClients(c.dynamoEndpoint).db : createDocumentClient();
-  const admin = c.adminToken ? new StaticAdminToken(c.adminToken) : new SsmAdminToken(new SSMClient({}), c.adminParameter, obs.logger);
+  // One SSM reader (instance credentials, AWS_REGION) for the admin token, the read tokens and the front door secret.
+  const ssm = secureParametersFromEnv(process.env, defaultProvider());
+  const admin = c.adminToken ? new StaticAdminToken(c.adminToken) : new SsmAdminToken(ssm, c.adminParameter, obs.logger);
   const deps = createApiDeps({
     db,
     tables: c.tables,
     admin,
-    readers: c.readParameter ? new SsmReadTokens(new SSMClient({}), c.readParameter, admin, obs.logger) : new StaticReadTokens(c.readTokens),
+    readers: c.readParameter ? new SsmReadTokens(ssm, c.readParameter, admin, obs.logger) : new StaticReadTokens(c.readTokens),
     settings: c.settings,
     log: obs.logger,
     telemetry: obs.telemetry,
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
   const frontDoor: FrontDoorSecret | undefined = c.frontDoorSecret
     ? staticFrontDoorSecret(c.frontDoorSecret)
     : c.frontDoorParameter
-      ? new SsmFrontDoorSecret(new SSMClient({}), c.frontDoorParameter, obs.logger)
+      ? new SsmFrontDoorSecret(ssm, c.frontDoorParameter, obs.logger)
       : undefined;
   const server = await startHttpServer(
     dispatchToLambdas({

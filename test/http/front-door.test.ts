@@ -1,7 +1,7 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRONT_DOOR_SECRET_HEADER, frontDoorSecretMatches } from '../../src/adapters/http/front-door.js';
 import { SsmFrontDoorSecret } from '../../src/adapters/ssm/ssm-front-door-secret.js';
+import type { ParameterRead, ReadSecureParameter } from '../../src/adapters/ssm/secure-parameter.js';
 import type { Log } from '../../src/app/ports.js';
 import { isoNow, startTestStack, type TestStack } from '../helpers/local-stack.js';
 
@@ -71,7 +71,7 @@ describe('the secret comparison', () => {
   });
 });
 
-describe('the secret from SSM (the SSM client is the one thing faked: AWS cannot run here)', () => {
+describe('the secret from SSM (the reader is the one thing faked: its wire is test/http/ssm-get-parameter.test.ts)', () => {
   const quiet: Log & { errors: string[] } = {
     errors: [],
     debug: () => undefined,
@@ -82,23 +82,16 @@ describe('the secret from SSM (the SSM client is the one thing faked: AWS cannot
     },
   };
 
-  function fakeSsm(answers: (() => unknown)[]): { client: SSMClient; calls: () => number } {
+  function fakeSsm(answers: ParameterRead[]): { client: ReadSecureParameter; calls: () => number } {
     let calls = 0;
-    const client = {
-      send: async () => {
-        const answer = answers[Math.min(calls++, answers.length - 1)];
-        return answer?.();
-      },
-    } as unknown as SSMClient;
+    const client: ReadSecureParameter = async () => answers[Math.min(calls++, answers.length - 1)]!;
     return { client, calls: () => calls };
   }
 
   it('reads once a minute, keeps the last value when a read fails, and waits before retrying', async () => {
     let now = 0;
-    const fail = () => {
-      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-    };
-    const ssm = fakeSsm([() => ({ Parameter: { Value: 'v1' } }), fail, () => ({ Parameter: { Value: 'v2' } })]);
+    const fail = { unreachable: Object.assign(new Error('throttled'), { name: 'ThrottlingException' }) };
+    const ssm = fakeSsm([{ value: 'v1' }, fail, { value: 'v2' }]);
     const secret = new SsmFrontDoorSecret(ssm.client, '/s/front-door-secret', quiet, 60_000, () => now);
     expect(await secret.current()).toBe('v1');
     now = 30_000;
@@ -115,11 +108,7 @@ describe('the secret from SSM (the SSM client is the one thing faked: AWS cannot
   });
 
   it('lets requests through (undefined) when it was never read', async () => {
-    const ssm = fakeSsm([
-      () => {
-        throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
-      },
-    ]);
+    const ssm = fakeSsm([{ missing: true }]);
     expect(await new SsmFrontDoorSecret(ssm.client, '/s/front-door-secret', quiet).current()).toBeUndefined();
   });
 });

@@ -6,21 +6,24 @@ const lines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   // The suite runs with logs silenced; this file reads them. The logger is built when the stack starts.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    let captured = false;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('{')) continue;
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-        captured = true;
-      } catch {
-        // not a log line
+  // Both streams: Powertools writes WARN and ERROR lines to stderr.
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      let captured = false;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+          captured = true;
+        } catch {
+          // not a log line
+        }
       }
-    }
-    return captured ? true : (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write);
+      return captured ? true : (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write);
+  }
   t = await startTestStack();
 });
 afterAll(async () => {
@@ -58,5 +61,20 @@ describe('per-request log context under concurrency', () => {
     expect(checked).toBeGreaterThanOrEqual(60);
     // Each request id is on exactly one request line.
     expect(new Set(requestLines.map((l) => l.requestId)).size).toBe(60);
+  });
+
+  it("a post writes one application line, its request's, with the post's counts on it (WARN when a reading was refused)", async () => {
+    const key = await t.api.registerDevice('log-post');
+    lines.length = 0;
+    const clean = await t.api.post('log-post', key, [{ ts: isoNow(-2000), co2: 600 }, { ts: isoNow(-1000), co2: 610 }]);
+    const refused = await t.api.post('log-post', key, [{ ts: isoNow(-500), co2: 620 }, { ts: isoNow(-400), co2: -5 }]);
+    expect([clean.status, refused.status]).toEqual([200, 200]);
+    const of = (answer: typeof clean) => lines.filter((l) => l.requestId === answer.headers.get('x-request-id'));
+    expect(of(clean).map((l) => l.message)).toEqual(['request']);
+    expect(of(clean)[0]).toMatchObject({ level: 'INFO', method: 'POST', path: '/v1/readings', status: 200, deviceId: 'log-post', readings: 2, accepted: 2, duplicates: 0, rejected: 0, transitions: 0 });
+    expect(of(clean)[0]).not.toHaveProperty('firstRejections');
+    expect(of(refused).map((l) => l.message)).toEqual(['request']);
+    expect(of(refused)[0]).toMatchObject({ level: 'WARN', status: 200, deviceId: 'log-post', readings: 2, accepted: 1, rejected: 1, firstRejections: [{ index: 1 }] });
+    expect(lines.some((l) => l.message === 'post')).toBe(false);
   });
 });

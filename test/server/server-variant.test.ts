@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,55 @@ describe('the server bundle', () => {
     } finally {
       extra.child.kill('SIGTERM');
       await extra.exited;
+    }
+  });
+
+  it('reads the admin token, the read tokens and the front door secret from SSM (signed GetParameter, credentials by the default chain)', async () => {
+    // A stand-in for SSM on loopback (awsJson1.1, as the bundle speaks it): three parameters, each asked for decrypted.
+    const values: Record<string, string> = { '/srv/admin-token': ADMIN_TOKEN, '/srv/read-token': READ_TOKEN, '/srv/front-door': 'srv-ssm-front-door-secret-0123456789' };
+    const asked: { name: string; decrypt: unknown; authorization: string }[] = [];
+    const ssm = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { Name, WithDecryption } = JSON.parse(body) as { Name: string; WithDecryption: unknown };
+        asked.push({ name: Name, decrypt: WithDecryption, authorization: String(req.headers.authorization) });
+        const value = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter' ? values[Name] : undefined;
+        res.writeHead(value === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(value === undefined ? { __type: 'ParameterNotFound' } : { Parameter: { Name, Value: `${value}\n` } }));
+      });
+    });
+    await new Promise<void>((r) => ssm.listen(0, '127.0.0.1', r));
+    const address = ssm.address();
+    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const extra = await spawnStack('', {
+      ...serverEnv(),
+      ADMIN_TOKEN: '',
+      READ_TOKEN: '',
+      ADMIN_TOKEN_PARAMETER: '/srv/admin-token',
+      READ_TOKEN_PARAMETER: '/srv/read-token',
+      FRONT_DOOR_SECRET_PARAMETER: '/srv/front-door',
+      AWS_ENDPOINT_URL_SSM: endpoint,
+      AWS_ACCESS_KEY_ID: 'srv-key',
+      AWS_SECRET_ACCESS_KEY: 'srv-secret',
+    }, 'dist/server/server.mjs');
+    try {
+      const through = { 'x-front-door-secret': values['/srv/front-door']! };
+      const admin = new ApiClient(extra.url, ADMIN_TOKEN);
+      expect((await admin.request('GET', '/v1/devices')).status).toBe(403);
+      expect((await admin.request('GET', '/v1/devices', { headers: through })).status).toBe(200);
+      const reader = new ApiClient(extra.url, READ_TOKEN);
+      expect((await reader.request('GET', '/v1/devices', { headers: through })).status).toBe(200);
+      expect((await reader.request('POST', '/v1/devices', { body: { deviceId: 'srv-ssm-reader' }, headers: through })).status).toBe(403);
+      expect(new Set(asked.map((a) => a.name))).toEqual(new Set(Object.keys(values)));
+      for (const a of asked) {
+        expect(a.decrypt).toBe(true);
+        expect(a.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=srv-key\/\d{8}\/eu-west-3\/ssm\/aws4_request, /);
+      }
+    } finally {
+      extra.child.kill('SIGTERM');
+      await extra.exited;
+      await new Promise((r) => ssm.close(r));
     }
   });
 });

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, MAX_READ_TOKENS, parseReadTokens } from '../../src/app/settings.js';
 import type { Log } from '../../src/app/ports.js';
 import { ApiError } from '../../src/domain/errors.js';
 import { SsmReadTokens } from '../../src/adapters/ssm/ssm-read-tokens.js';
+import type { ReadSecureParameter } from '../../src/adapters/ssm/secure-parameter.js';
 import { StaticReadTokens } from '../../src/adapters/static-read-tokens.js';
 import { localConfigFromEnv, startLocalStack } from '../../src/server/local-stack.js';
 
@@ -72,13 +72,13 @@ describe('read token verifiers', () => {
     expect(await new StaticReadTokens([]).verify(A)).toBe(false);
   });
 
-  // SSM cannot run here: a stand-in answers GetParameter as SSM would.
+  // SSM's wire is tested in test/http/ssm-get-parameter.test.ts; here a stand-in reader answers as it would.
   const errors: string[] = [];
   const log: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => void errors.push(m) };
   const admin = { verify: async (t: string) => t === ADMIN };
   const ssmAnswering = (answer: () => string) => {
     let calls = 0;
-    const client = { send: async () => (calls++, { Parameter: { Value: answer() } }) } as unknown as SSMClient;
+    const client: ReadSecureParameter = async () => (calls++, { value: answer().trim() });
     return { client, calls: () => calls };
   };
 
@@ -109,10 +109,9 @@ describe('read token verifiers', () => {
   });
 
   it('SsmReadTokens: a missing parameter refuses read tokens; SSM failing is a 503 to retry', async () => {
-    const missing = Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
-    const notFound = { send: async () => Promise.reject(missing) } as unknown as SSMClient;
+    const notFound: ReadSecureParameter = async () => ({ missing: true });
     expect(await new SsmReadTokens(notFound, '/t/read-token', admin, log).verify(A)).toBe(false);
-    const down = { send: async () => Promise.reject(new Error('throttled')) } as unknown as SSMClient;
+    const down: ReadSecureParameter = async () => ({ unreachable: new Error('throttled') });
     await expect(new SsmReadTokens(down, '/t/read-token', admin, log).verify(A)).rejects.toSatisfy((e) => e instanceof ApiError && e.status === 503);
   });
 });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Log } from '../../app/ports.js';
 import type { Observability } from '../observability/powertools.js';
-import { contextualLog, withRequestContext } from '../observability/request-context.js';
+import { contextualLog, requestLineFields, withRequestContext } from '../observability/request-context.js';
 import { requestFromEvent, resultFromResponse } from './lambda-event.js';
 import type { HttpApp } from './types.js';
 
@@ -9,7 +9,8 @@ export type HttpLambdaHandler = (event: APIGatewayProxyEventV2, context: Context
 
 /**
  * The Lambda edge: event in, result out, one access log line with the
- * request context, metrics flushed after every invocation. Never logs
+ * request context and what the use case attached to it (a post's counts),
+ * metrics flushed after every invocation. Never logs
  * headers or bodies (they carry keys and tokens).
  *
  * The request's keys (request id, function, device id once known) live in
@@ -28,12 +29,15 @@ export function httpLambdaHandler(app: HttpApp, obs: Pick<Observability, 'logger
     return withRequestContext(keys, async () => {
       try {
         const response = await app(request);
-        log.info('request', {
+        // What the use case attached (a post's counts, Log.attach) rides on this line: one line a request.
+        const { fields, warn } = requestLineFields();
+        log[warn ? 'warn' : 'info']('request', {
           method: request.method,
           path: request.path,
           status: response.status,
           durationMs: Math.round(performance.now() - started),
           sourceIp: event.requestContext.http.sourceIp,
+          ...fields,
         });
         return resultFromResponse(response);
       } finally {

@@ -23,14 +23,33 @@ export function requestContext(): Readonly<Record<string, unknown>> {
   return current.getStore() ?? {};
 }
 
-/** A Log whose every line carries the current request's keys (a line's own keys win). */
+/** What the use cases attached to the request's access line (Log.attach), by request. */
+const attached = new WeakMap<Record<string, unknown>, { fields: Record<string, unknown>; warn: boolean }>();
+
+/** The fields attached to the current request's access line, and whether they make it a warning. */
+export function requestLineFields(): { fields: Record<string, unknown>; warn: boolean } {
+  const store = current.getStore();
+  return (store && attached.get(store)) ?? { fields: {}, warn: false };
+}
+
+/**
+ * A Log whose every line carries the current request's keys (a line's own
+ * keys win), and whose `attach` adds fields to the request's access line.
+ */
 export function contextualLog(base: Log): Log {
   const at =
-    (level: keyof Log) =>
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, ...extra: Record<string, unknown>[]) => {
       const keys = current.getStore();
       if (keys) base[level](message, { ...keys }, ...extra);
       else base[level](message, ...extra);
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const attach = (fields: Record<string, unknown>, warn = false): boolean => {
+    const store = current.getStore();
+    if (!store) return false;
+    const line = attached.get(store);
+    attached.set(store, { fields: { ...line?.fields, ...fields }, warn: warn || (line?.warn ?? false) });
+    return true;
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), attach };
 }

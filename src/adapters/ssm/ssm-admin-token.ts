@@ -1,9 +1,8 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret, secretMatchesHash } from '../../app/credentials.js';
 import { adminTokenProblem, ConfigError } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log } from '../../app/ports.js';
-import { readSecureParameter } from './secure-parameter.js';
+import type { ReadSecureParameter } from './secure-parameter.js';
 
 /**
  * The admin token from an SSM SecureString, provided out of band (never in
@@ -15,7 +14,7 @@ export class SsmAdminToken implements AdminTokenVerifier {
   private cached: { hash: string; until: number } | undefined;
 
   constructor(
-    private readonly ssm: SSMClient,
+    private readonly read: ReadSecureParameter,
     private readonly parameterName: string,
     private readonly log: Log,
     private readonly cacheMs = 60_000,
@@ -34,7 +33,7 @@ export class SsmAdminToken implements AdminTokenVerifier {
    * read, and the other routes keep serving.
    */
   async checkAtStart(): Promise<void> {
-    const fetched = await readSecureParameter(this.ssm, this.parameterName);
+    const fetched = await this.read(this.parameterName);
     if ('missing' in fetched) return this.logMissing();
     if ('unreachable' in fetched) {
       this.log.error('reading the admin token parameter at start failed; it is read again on the first admin request', { parameter: this.parameterName, error: fetched.unreachable });
@@ -47,7 +46,7 @@ export class SsmAdminToken implements AdminTokenVerifier {
 
   private async currentHash(): Promise<string | undefined> {
     if (this.cached && this.cached.until > this.now()) return this.cached.hash;
-    const fetched = await readSecureParameter(this.ssm, this.parameterName);
+    const fetched = await this.read(this.parameterName);
     if ('missing' in fetched) return this.logMissing();
     if ('unreachable' in fetched) {
       this.log.error('reading the admin token parameter failed', { parameter: this.parameterName, error: fetched.unreachable });

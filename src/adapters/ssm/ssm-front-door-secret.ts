@@ -1,7 +1,6 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../../app/ports.js';
 import type { FrontDoorSecret } from '../http/front-door.js';
-import { readSecureParameter } from './secure-parameter.js';
+import type { ReadSecureParameter } from './secure-parameter.js';
 
 /**
  * The front door's origin secret from the SSM SecureString Terraform creates
@@ -15,7 +14,7 @@ export class SsmFrontDoorSecret implements FrontDoorSecret {
   private retryAt = 0;
 
   constructor(
-    private readonly ssm: SSMClient,
+    private readonly read: ReadSecureParameter,
     private readonly parameterName: string,
     private readonly log: Log,
     private readonly cacheMs = 60_000,
@@ -25,7 +24,7 @@ export class SsmFrontDoorSecret implements FrontDoorSecret {
   async current(): Promise<string | undefined> {
     if (this.cached && this.cached.until > this.now()) return this.cached.value;
     if (this.retryAt > this.now()) return this.cached?.value;
-    const read = await readSecureParameter(this.ssm, this.parameterName);
+    const read = await this.read(this.parameterName);
     if ('value' in read && read.value) {
       this.cached = { value: read.value, until: this.now() + this.cacheMs };
       return read.value;

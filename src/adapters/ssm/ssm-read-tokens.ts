@@ -1,10 +1,9 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ApiError } from '../../domain/errors.js';
 import { hashSecret } from '../../app/credentials.js';
 import { parseReadTokens } from '../../app/settings.js';
 import type { AdminTokenVerifier, Log, ReadTokenVerifier } from '../../app/ports.js';
 import { matchesAny } from '../static-read-tokens.js';
-import { readSecureParameter } from './secure-parameter.js';
+import type { ReadSecureParameter } from './secure-parameter.js';
 
 /**
  * The read tokens from an SSM SecureString (READ_TOKEN_PARAMETER), provided
@@ -17,7 +16,7 @@ export class SsmReadTokens implements ReadTokenVerifier {
   private cached: { hashes: readonly string[]; until: number } | undefined;
 
   constructor(
-    private readonly ssm: SSMClient,
+    private readonly read: ReadSecureParameter,
     private readonly parameterName: string,
     private readonly admin: AdminTokenVerifier,
     private readonly log: Log,
@@ -38,7 +37,7 @@ export class SsmReadTokens implements ReadTokenVerifier {
   }
 
   private async load(): Promise<readonly string[]> {
-    const read = await readSecureParameter(this.ssm, this.parameterName);
+    const read = await this.read(this.parameterName);
     if ('missing' in read) {
       this.log.error('the read token parameter does not exist; create it (see docs/terraform.md); read tokens are refused', { parameter: this.parameterName });
       return [];
