@@ -398,16 +398,17 @@ describe.each(engines)('storage on $name', ({ start }) => {
         }),
       );
 
-    it('is whole seconds within the interval, and stable', () => {
+    it('is seconds to the millisecond within the interval, and stable', () => {
+      const ms = (seconds: number) => Math.round(seconds * 1000);
       for (const id of ['u-a', 'u-b', 'bbb-salle-101', 'x'.repeat(64)]) {
         for (const interval of [10, 30, 60, 90, 300, 600, 3600]) {
           const phase = readings.uploadPhaseSeconds(id, interval);
-          expect(Number.isInteger(phase) && phase >= 0 && phase < interval, `${id} ${interval}`).toBe(true);
+          expect(Number(phase.toFixed(3)) === phase && phase >= 0 && phase < interval, `${id} ${interval}: ${phase}`).toBe(true);
           expect(readings.uploadPhaseSeconds(id, interval)).toBe(phase);
         }
         // Intervals that divide the bucket span or are multiples of it share its instants.
-        expect(readings.uploadPhaseSeconds(id, 60)).toBe(readings.uploadPhaseSeconds(id, 300) % 60);
-        expect(readings.uploadPhaseSeconds(id, 600) % 300).toBe(readings.uploadPhaseSeconds(id, 300));
+        expect(ms(readings.uploadPhaseSeconds(id, 60))).toBe(ms(readings.uploadPhaseSeconds(id, 300)) % 60_000);
+        expect(ms(readings.uploadPhaseSeconds(id, 600)) % 300_000).toBe(ms(readings.uploadPhaseSeconds(id, 300)));
       }
     });
 
@@ -418,12 +419,12 @@ describe.each(engines)('storage on $name', ({ start }) => {
       try {
         for (const [n, deviceId] of ['u-one', 'u-two', 'u-three', 'u-four'].entries()) {
           const id = `${deviceId}-${intervalSeconds}`;
-          const phaseMs = readings.uploadPhaseSeconds(id, intervalSeconds) * 1000;
+          const phaseMs = Math.round(readings.uploadPhaseSeconds(id, intervalSeconds) * 1000);
           const base = Date.parse('2026-11-20T00:00:00.000Z');
           const first = base - ((((base - phaseMs) % intervalMs) + intervalMs) % intervalMs) + intervalMs; // an aligned instant
-          // Where in its 10-s step the board samples: never within a second of an instant (where the whole-second
-          // phase and the bucket's millisecond one can disagree, reading-codec.ts).
-          const offsetMs = 1_137 + n * 2_111;
+          // Where in its 10-s step the board samples, from exactly at an instant (that reading is the next
+          // post's, and the next bucket's) to a millisecond before the next step.
+          const offsetMs = [0, 1, 4_321, 9_999][n]!;
           for (const post of quietPosts(first, 4, intervalMs, offsetMs, 'a')) {
             counted.writes.length = 0;
             const out = await counted.store.storeBatch(id, post, formatUtc(first + 5 * intervalMs), 90);

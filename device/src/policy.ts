@@ -23,7 +23,8 @@ const PolicySchema = v.object({
   uploadPhaseSeconds: v.optional(v.unknown()),
 });
 
-const PhaseSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+// Seconds to the millisecond: the instants are taken in whole milliseconds (upload-schedule.ts).
+const PhaseSchema = v.pipe(v.number(), v.finite(), v.minValue(0));
 
 /** The policy of an ingest answer, with what it leaves out from the defaults; undefined when it makes no sense. */
 export function parsePolicy(raw: unknown, base: Readonly<Policy> = DEFAULT_POLICY): Policy | undefined {

@@ -31,7 +31,7 @@ const mod = (a: number, n: number): number => ((a % n) + n) % n;
 export function quietAlignment(intervalMs: number, phaseSeconds: number | undefined): QuietAlignment | undefined {
   if (phaseSeconds === undefined || !Number.isFinite(phaseSeconds) || !(intervalMs > 0)) return undefined;
   // A fixed interval in the agent's config that is not the API's: its instants still go through the API's ones.
-  return { intervalMs, phaseMs: mod(phaseSeconds * 1000, intervalMs), delayMs: Math.min(ALIGN_DELAY_MS, intervalMs / 10) };
+  return { intervalMs, phaseMs: mod(Math.round(phaseSeconds * 1000), intervalMs), delayMs: Math.min(ALIGN_DELAY_MS, intervalMs / 10) };
 }
 
 /**

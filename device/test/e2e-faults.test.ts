@@ -133,8 +133,8 @@ describe.skipIf(skip)('end to end under faults (agent bundle -> real local stack
     const a = start(b);
     await waitFor(() => a.count('uploaded') >= 5, 60_000, 'quiet posts', 200);
     const policy = JSON.parse(readFileSync(join(b.home, 'queue', 'policy.json'), 'utf8')) as { uploadPhaseSeconds?: unknown };
-    expect(Number.isInteger(policy.uploadPhaseSeconds)).toBe(true);
-    const phaseMs = ((policy.uploadPhaseSeconds as number) * 1000) % INTERVAL;
+    expect(typeof policy.uploadPhaseSeconds === 'number' && Number((policy.uploadPhaseSeconds as number).toFixed(3)) === policy.uploadPhaseSeconds).toBe(true);
+    const phaseMs = Math.round((policy.uploadPhaseSeconds as number) * 1000) % INTERVAL;
     const instantBefore = (ms: number) => ms - ((((ms - phaseMs) % INTERVAL) + INTERVAL) % INTERVAL);
     const stored = await allReadings(stack!.url, ADMIN, b.deviceId);
     // The first post went before any answer (no phase yet; a reading stamped while it was in flight may follow

@@ -23,10 +23,11 @@ describe('the policy of the ingest answer', () => {
     expect(parsePolicy(null)).toBeUndefined();
   });
 
-  it('takes the upload phase when it is whole seconds within the interval; leaves out one that is not (the rest stands), and never keeps the previous one', () => {
+  it('takes the upload phase when it is seconds (to the millisecond) within the interval; leaves out one that is not (the rest stands), and never keeps the previous one', () => {
     expect(parsePolicy({ ...POLICY, uploadPhaseSeconds: 37 })).toEqual({ ...POLICY, uploadPhaseSeconds: 37 });
     expect(parsePolicy({ ...POLICY, uploadPhaseSeconds: 0 })?.uploadPhaseSeconds).toBe(0);
-    for (const bad of [120, -1, 2.5, '37', null]) expect(parsePolicy({ ...POLICY, uploadPhaseSeconds: bad }), String(bad)).toEqual(POLICY);
+    expect(parsePolicy({ ...POLICY, uploadPhaseSeconds: 37.125 })?.uploadPhaseSeconds).toBe(37.125);
+    for (const bad of [120, -1, Number.NaN, '37', null]) expect(parsePolicy({ ...POLICY, uploadPhaseSeconds: bad }), String(bad)).toEqual(POLICY);
     // An answer without a phase (an older server) means none, whatever the last policy had.
     expect(parsePolicy({ uploadIntervalSeconds: 60 }, { ...POLICY, uploadPhaseSeconds: 37 })).toEqual({ thresholds: POLICY.thresholds, uploadIntervalSeconds: 60 });
   });

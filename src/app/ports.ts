@@ -106,7 +106,7 @@ export interface ReadingStore {
   /** The readings with from <= ts < to as per-UTC-minute summaries, each reading counted once (a store may keep them). */
   summarizeRange(deviceId: string, fromIso: string, toIso: string): AsyncIterable<MinuteSummary>;
   /**
-   * Whole seconds, 0 <= x < intervalSeconds: a board posting when (Unix time
+   * Seconds to the millisecond, 0 <= x < intervalSeconds: a board posting when (Unix time
    * in s - x) is a multiple of intervalSeconds, with the readings sampled
    * before that instant, makes the cheapest writes this store can do (the
    * store's own reasons; the ingest answer's `policy.uploadPhaseSeconds`).

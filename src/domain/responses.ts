@@ -68,10 +68,9 @@ export const PolicySchema = v.strictObject({
   uploadIntervalSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds between posts while nothing is alarming')),
   uploadPhaseSeconds: v.pipe(
     v.number(),
-    v.integer(),
     v.minValue(0),
     v.description(
-      'Whole seconds, 0 <= x < uploadIntervalSeconds: a quiet board posts when (Unix time in seconds - uploadPhaseSeconds) is a multiple of uploadIntervalSeconds, ' +
+      'Seconds to the millisecond (at most 3 decimals), 0 <= x < uploadIntervalSeconds: a quiet board posts when (Unix time in seconds - uploadPhaseSeconds) is a multiple of uploadIntervalSeconds, ' +
         'with the readings sampled before that instant (extension of v1.1: optional for boards; following it only makes posts cheaper to store)',
     ),
   ),

@@ -94,13 +94,13 @@ describe('POST /v1/readings', () => {
       const first = (await t.api.post(id, key, [{ ts: isoNow(-MIN), co2: 500 }])).body.policy;
       v.parse(IngestResultSchema.entries.policy, first);
       expect(first.uploadIntervalSeconds).toBe(300);
-      expect(Number.isInteger(first.uploadPhaseSeconds) && first.uploadPhaseSeconds >= 0 && first.uploadPhaseSeconds < 300).toBe(true);
+      expect(Number(first.uploadPhaseSeconds.toFixed(3)) === first.uploadPhaseSeconds && first.uploadPhaseSeconds >= 0 && first.uploadPhaseSeconds < 300).toBe(true);
       expect((await t.api.post(id, key, [{ ts: isoNow(), co2: 501 }])).body.policy.uploadPhaseSeconds).toBe(first.uploadPhaseSeconds);
       phases.set(id, first.uploadPhaseSeconds);
       // A 60-s interval divides the 300-s one: its instants include the 300-s ones.
       expect((await t.api.request('PATCH', `/v1/devices/${id}`, { body: { uploadIntervalSeconds: 60 } })).status).toBe(200);
       const faster = (await t.api.post(id, key, [{ ts: isoNow(), co2: 502 }])).body.policy;
-      expect(faster).toMatchObject({ uploadIntervalSeconds: 60, uploadPhaseSeconds: first.uploadPhaseSeconds % 60 });
+      expect(faster).toMatchObject({ uploadIntervalSeconds: 60, uploadPhaseSeconds: ((first.uploadPhaseSeconds * 1000) % 60_000) / 1000 });
     }
     // Derived from each device: a fleet does not post at the same instant.
     expect(new Set(phases.values()).size).toBeGreaterThan(1);

@@ -26,20 +26,16 @@ export function bucketStartMs(deviceId: string, tsMs: number): number {
 }
 
 /**
- * When, in whole seconds, a board uploading every `intervalSeconds` should
+ * When, in seconds to the millisecond, a board uploading every `intervalSeconds` should
  * post so that its quiet posts do not straddle a bucket boundary: the
- * bucket phase, to the nearest second, mod the interval. For an interval
- * that divides BUCKET_MS or is a multiple of it, every bucket boundary (to
- * the nearest second) is an upload instant, so a board that sends only the
- * readings sampled before each instant writes whole buckets, one item each.
- * The contract's field is whole seconds and the phase has milliseconds: a
- * reading sampled in the gap between the two (under half a second a
- * bucket) still lands in the neighbouring bucket, so about one post in 40
- * of a board sampling every 10 s still writes two items.
+ * bucket phase, in seconds to the millisecond, mod the interval. For an
+ * interval that divides BUCKET_MS or is a multiple of it, every bucket
+ * boundary is an upload instant, so a board that sends only the readings
+ * stamped before each instant writes whole buckets, one item each.
  */
 export function uploadPhaseSeconds(deviceId: string, intervalSeconds: number): number {
-  const interval = Math.max(1, Math.floor(intervalSeconds));
-  return Math.round(phaseMs(deviceId) / 1000) % interval;
+  const intervalMs = Math.max(1, Math.floor(intervalSeconds)) * 1000;
+  return (phaseMs(deviceId) % intervalMs) / 1000;
 }
 
 /** Sort key: `<bucket start, epoch ms, 16 digits>#<sub-bucket, 3 digits>`: sorts by time, then sub-bucket. */
