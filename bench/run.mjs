@@ -2,7 +2,7 @@
 // Runs the benchmarks in order, each as its own process, then prints one
 // summary table from their results (bench/results/<name>.json).
 //
-//   node bench/run.mjs                      # all: ingest coldstart device query history sweep-scale backpressure cost
+//   node bench/run.mjs                      # all: ingest coldstart device alarm-latency query history sweep-scale backpressure cost
 //   node bench/run.mjs device query         # some of them
 //   node bench/run.mjs device --seconds 120 # flags go to the one benchmark named
 //   node bench/run.mjs --device.seconds 120 --ingest.seconds 5   # or name.flag for any
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDir, machine, readResult, round, table, writeResult } from './lib/common.mjs';
 
-const ALL = ['ingest', 'coldstart', 'device', 'query', 'history', 'sweep-scale', 'backpressure', 'cost'];
+const ALL = ['ingest', 'coldstart', 'device', 'alarm-latency', 'query', 'history', 'sweep-scale', 'backpressure', 'cost'];
 // node:util parseArgs in its lenient mode (the flags belong to the benchmarks): options, and the
 // positionals that are benchmark names or the value of the option just before them.
 const { tokens } = parseArgs({ args: process.argv.slice(2), strict: false, allowPositionals: true, tokens: true });
@@ -109,6 +109,13 @@ if (dev && show('device')) {
   if (typeof dev.qemu === 'string' && dev.qemu.startsWith('SKIPPED')) rows.push(['device', 'qemu-arm', dev.qemu, '']);
   const q = dev.queue;
   rows.push(['device', 'queue appends/s', `${q.pageCache.appendsPerSecond} (page cache)`, `fsync every 5: ${q.fsyncEvery5.appendsPerSecond}/s; fsync each: ${q.fsyncEach.appendsPerSecond}/s (fsync p50 ${q.fsyncEach.fsyncMs?.p50} ms)`]);
+}
+const al = readResult('alarm-latency');
+if (al && show('alarm-latency')) {
+  const s = al.sampleToStoredSeconds;
+  const f = al.flameToStoredSeconds;
+  rows.push(['alarm-latency', `flame readings, sample to stored (${al.parameters.boards} agents, adaptive policy)`, `p50 ${s.p50} / p95 ${s.p95} / max ${s.max} s (${s.count} readings)`,
+    `flame lit to stored p95 ${f.p95} s (${f.count} episodes); quiet readings p50 ${al.quietReadingsSeconds.p50} s; target p95 <= 3 s: ${al.targetMet ? 'met' : 'NOT met'}`]);
 }
 const qr = readResult('query');
 if (qr && show('query')) {
