@@ -66,7 +66,7 @@ docs: install ## regenerate docs/openapi.json from the valibot schemas
 screenshots: build ## regenerate docs/screenshots/ (headless Chromium against the local stack)
 	npx vitest run --config vitest.docs.config.ts
 
-bench: build ## benchmarks and the cost model (prints figures and side-by-side ratios; a few minutes)
+bench: build ## benchmarks and the cost model (prints figures and side-by-side ratios; about 14 minutes on 2 cores)
 	node bench/run.mjs
 
 clean: ## remove build output (not .data)
