@@ -20,8 +20,8 @@ import {
   isReadingAttribute,
   parseBucketKey,
   readingAttribute,
+  uploadPhaseSeconds,
 } from './reading-codec.js';
-import { uploadPhaseSeconds } from './reading-codec.js';
 
 type Item = Record<string, unknown>;
 
